@@ -1,0 +1,12 @@
+"""Mistake: the soft term is not multiplied by T^2, so its weight shrinks as the temperature grows."""
+
+import torch
+import torch.nn.functional as F
+
+
+def distillation_loss(student_logits, teacher_logits, labels, temperature, alpha):
+    T = float(temperature)
+    log_q = F.log_softmax(student_logits / T, dim=-1)
+    p = F.softmax(teacher_logits.detach() / T, dim=-1)
+    soft = F.kl_div(log_q, p, reduction="batchmean")
+    return alpha * soft + (1.0 - alpha) * F.cross_entropy(student_logits, labels)
