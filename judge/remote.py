@@ -1,0 +1,276 @@
+"""The trusted side of a submission in the sandbox: a module-like proxy that forwards calls.
+
+Results are decoded as data (judge/wire.py). Anything that goes wrong on the submission's side
+becomes a ``SubmissionFailure`` carrying the verdict it implies; the runner reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import cloudpickle
+
+from judge import wire
+from judge.model import Limits
+from judge.sandbox import Engine
+
+
+class SubmissionFailure(Exception):
+    """The submission failed in a way that decides the test's verdict."""
+
+    verdict = "Runtime Error"
+    fatal = True  # the job is gone; the verdict stands even if the test swallowed the error
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SubmissionRaised(SubmissionFailure):
+    """The submission raised an exception inside a call (it may be expected by the test)."""
+
+    fatal = False
+
+    def __init__(self, message: str, remote_type: str) -> None:
+        super().__init__(message)
+        self.remote_type = remote_type
+
+
+class SubmissionTimeout(SubmissionFailure):
+    verdict = "Time Limit Exceeded"
+
+
+class SubmissionMemory(SubmissionFailure):
+    verdict = "Memory Limit Exceeded"
+
+
+class SubmissionOutput(SubmissionFailure):
+    verdict = "Output Limit Exceeded"
+
+
+class SubmissionCompile(SubmissionFailure):
+    verdict = "Compile Error"
+
+
+class SubmissionBadResult(SubmissionFailure):
+    verdict = "Wrong Answer"
+    fatal = False
+
+
+# Remote exceptions of these types are re-raised as subclasses of the same builtin, so a test
+# can write ``with pytest.raises(ValueError): submission.f(bad_input)``.
+_MIRRORED = {t.__name__: t for t in (ValueError, TypeError, IndexError, KeyError, RuntimeError,
+                                     NotImplementedError, ZeroDivisionError, AttributeError,
+                                     ArithmeticError, LookupError, StopIteration)}
+_mirror_cache: dict[str, type[SubmissionRaised]] = {}
+
+
+def _raised(message: str, remote_type: str) -> SubmissionRaised:
+    base = _MIRRORED.get(remote_type)
+    if base is None:
+        return SubmissionRaised(message, remote_type)
+    cls = _mirror_cache.get(remote_type)
+    if cls is None:
+        cls = type(f"Submission{remote_type}", (SubmissionRaised, base), {})
+        _mirror_cache[remote_type] = cls
+    exc = cls(message, remote_type)
+    return exc
+
+
+def describe_error(info: dict[str, Any]) -> str:
+    """'ValueError: bad shape (submission.py line 12: x = y.view(3))'."""
+    kind, typ, msg = info.get("kind"), str(info.get("type", "")), str(info.get("message", ""))
+    frames = info.get("frames") or []
+    text = f"{typ}: {msg}" if msg else typ
+    if kind == "missing":
+        text = msg
+    if frames:
+        last = frames[-1]
+        text += f" (your line {last.get('line')}: {str(last.get('code', ''))[:120]})"
+    return text
+
+
+class _OutputReader(threading.Thread):
+    """Drains a job's stdout/stderr pipe, keeping at most ``cap`` bytes."""
+
+    def __init__(self, fd: int, cap: int, on_overflow: Callable[[], None]) -> None:
+        super().__init__(daemon=True)
+        self.fd, self.cap, self.on_overflow = fd, cap, on_overflow
+        self.data = bytearray()
+        self.overflow = False
+
+    def run(self) -> None:
+        try:
+            while True:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    return
+                room = self.cap - len(self.data)
+                self.data += chunk[: max(room, 0)]
+                if len(chunk) > room and not self.overflow:
+                    self.overflow = True
+                    self.on_overflow()
+        except OSError:
+            return
+        finally:
+            os.close(self.fd)
+
+
+class RemoteModule:
+    """The ``submission`` fixture's value: a proxy to a fresh sandboxed child for one test."""
+
+    def __init__(self, engine: Engine, source: bytes, limits: Limits,
+                 entry_points: tuple[str, ...]) -> None:
+        self._engine, self._source, self._limits = engine, source, limits
+        self._entry_points = entry_points
+        self._job: int | None = None
+        self._sock: socket.socket | None = None
+        self._reader: _OutputReader | None = None
+        self._spent = 0.0
+        self._killed = threading.Event()
+        self.failure: SubmissionFailure | None = None
+        self.calls = 0
+        self.end_status: dict[str, Any] = {}
+
+    # -- module-like surface
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._request({"op": "call", "name": name}, (args, kwargs))
+
+        call.__name__ = name
+        return call
+
+    def run(self, probe: Callable[[Any], Any]) -> Any:
+        return self._request({"op": "run"}, probe)
+
+    # -- lifecycle
+
+    def start(self) -> None:
+        """Spawn the job and wait until the submission is imported (or failed to import)."""
+        if self._job is not None:
+            return
+        job, sock, out_r = self._engine.spawn(self._source, self._limits, self._entry_points)
+        self._job, self._sock = job, sock
+        self._reader = _OutputReader(out_r, int(self._limits.output_kb * 1024), self._kill_now)
+        self._reader.start()
+        header = self._receive()[0]
+        if not header.get("ready"):
+            info = header.get("error") or {}
+            text = describe_error(info)
+            kind = info.get("kind")
+            if kind == "memory":
+                self._fail(SubmissionMemory(f"memory limit exceeded while importing: {text}"))
+            if kind == "import-runtime":
+                self._fail(SubmissionFailure(f"the submission raised while being imported: {text}"))
+            self._fail(SubmissionCompile(text))
+
+    def close(self) -> None:
+        if self._job is None:
+            return
+        job, self._job = self._job, None
+        if self._sock is not None:
+            self._sock.close()
+        self.end_status = self._engine.finish(job)
+        if self._reader is not None:
+            self._reader.join(timeout=2)
+
+    @property
+    def output(self) -> str:
+        if self._reader is None:
+            return ""
+        text = self._reader.data.decode("utf-8", errors="replace")
+        return text + ("\n[output truncated]" if self._reader.overflow else "")
+
+    # -- internals
+
+    def _kill_now(self) -> None:
+        self._killed.set()
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _fail(self, failure: SubmissionFailure) -> Any:
+        if failure.fatal and self.failure is None:
+            self.failure = failure
+        raise failure
+
+    def _request(self, header: dict[str, Any], payload: Any) -> Any:
+        if self.failure is not None:
+            raise self.failure
+        self.start()
+        assert self._sock is not None
+        try:
+            data = cloudpickle.dumps(payload)
+        except Exception as exc:  # noqa: BLE001 - a test bug: surface it as an internal error
+            raise RuntimeError(f"the test passed a value that cannot be sent: {exc}") from None
+        self.calls += 1
+        try:
+            wire.send(self._sock, header, [data])
+        except OSError:
+            self._died()
+        reply, blobs = self._receive()
+        if reply.get("ok"):
+            try:
+                return wire.decode(reply.get("value"), blobs)
+            except (wire.WireError, ValueError, RuntimeError) as exc:
+                self._fail(SubmissionBadResult(f"the submission's result could not be read: {exc}"))
+        info = reply.get("error") or {}
+        text = describe_error(info)
+        if info.get("kind") == "memory":
+            self._fail(SubmissionMemory(f"memory limit ({self._limits.memory_mb} MB) exceeded: {text}"))
+        if info.get("kind") == "result":
+            self._fail(SubmissionBadResult(text))
+        return self._fail(_raised(text, str(info.get("type", ""))))
+
+    def _receive(self) -> tuple[dict[str, Any], list[bytes]]:
+        assert self._sock is not None
+        remaining = self._limits.time_s - self._spent
+        start = time.monotonic()
+        try:
+            self._sock.settimeout(max(remaining, 0.001))
+            return wire.recv(self._sock)
+        except TimeoutError:
+            self.close()
+            return self._fail(SubmissionTimeout(
+                f"time limit exceeded: the submission ran for more than {self._limits.time_s:g} s "
+                "of wall time in this test"))
+        except (EOFError, OSError, wire.WireError):
+            return self._died()
+        finally:
+            self._spent += time.monotonic() - start
+
+    def _died(self) -> Any:
+        self.close()
+        status = self.end_status
+        if self._killed.is_set() or (self._reader is not None and self._reader.overflow):
+            return self._fail(SubmissionOutput(
+                f"output limit exceeded: the submission printed more than "
+                f"{self._limits.output_kb:g} KB"))
+        if status.get("status") == "signaled":
+            sig = int(status.get("signal", 0))
+            if sig in (signal.SIGXCPU, signal.SIGKILL):
+                return self._fail(SubmissionTimeout(
+                    f"CPU time limit exceeded ({self._limits.cpu_s:g} s of CPU in this test)"))
+            if sig == signal.SIGXFSZ:
+                return self._fail(SubmissionFailure(
+                    f"file size limit exceeded ({self._limits.file_size_mb:g} MB)"))
+            name = status.get("signal_name", str(sig))
+            extra = " (a segmentation fault)" if sig == signal.SIGSEGV else ""
+            return self._fail(SubmissionFailure(f"the submission's process crashed with {name}"
+                                                f"{extra}"))
+        code = status.get("code")
+        return self._fail(SubmissionFailure(
+            f"the submission's process exited (exit code {code}) in the middle of the test; "
+            "do not call sys.exit or os._exit"))

@@ -1,0 +1,235 @@
+"""Run a question's public or hidden tests against a submission and build the results document.
+
+The tests, the reference and every comparison run here, in the trusted process, under pytest.
+The submission only ever runs in the sandbox (judge/sandbox.py) behind ``RemoteModule``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+import pytest
+
+import judge.testing
+from judge import plugin
+from judge.errors import UsageError
+from judge.model import Limits, Question
+from judge.remote import RemoteModule, SubmissionBadResult, SubmissionCompile, SubmissionFailure
+from judge.sandbox import Engine
+
+ACCEPTED = "Accepted"
+WRONG = "Wrong Answer"
+INTERNAL = "Internal Error"
+COMPILE = "Compile Error"
+VERDICTS = (ACCEPTED, WRONG, "Runtime Error", "Time Limit Exceeded", "Memory Limit Exceeded",
+            "Output Limit Exceeded", COMPILE, INTERNAL)
+MAX_OUTPUT_SHOWN = 2000
+
+
+@dataclass
+class TestResult:
+    name: str
+    status: str  # "pass", "fail" (the submission's fault) or "error" (the judge's fault)
+    verdict: str
+    message: str = ""
+    duration: float = 0.0
+    output: str = ""
+
+
+@dataclass
+class Report:
+    question: str
+    suite: str  # "public" or "hidden"
+    verdict: str
+    tests: list[TestResult] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+    limits: Limits = Limits()
+    sandbox: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(t.status == "pass" for t in self.tests)
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == ACCEPTED
+
+
+class _Collector:
+    """A pytest plugin object: makes the proxies and turns pytest's reports into TestResults."""
+
+    def __init__(self, engine: Engine, question: Question, source: bytes, hidden: bool,
+                 compile_failure: SubmissionFailure | None) -> None:
+        self.engine, self.question, self.source, self.hidden = engine, question, source, hidden
+        self.compile_failure = compile_failure
+        self.proxies: dict[str, RemoteModule] = {}
+        self.results: list[TestResult] = []
+        self._phase: dict[str, dict[str, Any]] = {}
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config._metajudge_factory = self.factory  # type: ignore[attr-defined]
+
+    def factory(self, request: pytest.FixtureRequest) -> Any:
+        module = request.module
+        with contextlib.suppress(ValueError, ImportError):
+            cloudpickle.register_pickle_by_value(module)
+        proxy = _FailingModule(self.compile_failure) if self.compile_failure else RemoteModule(
+            self.engine, self.source, self.question.limits, self.question.entry_points)
+        self.proxies[request.node.nodeid] = proxy  # type: ignore[assignment]
+        return proxy
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        state = self._phase.setdefault(item.nodeid, {"duration": 0.0, "exc": None, "when": None})
+        state["duration"] += report.duration
+        if report.failed and state["exc"] is None and call.excinfo is not None:
+            state["exc"] = call.excinfo.value
+            state["when"] = call.when
+            state["longrepr"] = str(report.longrepr)[-1500:]
+        if call.when == "teardown":
+            self.results.append(self._result(item, state))
+
+    def _result(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
+        name = item.nodeid.split("::", 1)[-1]
+        proxy = self.proxies.get(item.nodeid)
+        output = proxy.output[:MAX_OUTPUT_SHOWN] if isinstance(proxy, RemoteModule) else ""
+        exc, duration = state["exc"], state["duration"]
+        fatal = getattr(proxy, "failure", None)
+        if fatal is not None:
+            return TestResult(name, "fail", fatal.verdict, fatal.message, duration, output)
+        if exc is None:
+            return TestResult(name, "pass", ACCEPTED, "", duration, output)
+        if isinstance(exc, SubmissionFailure):
+            message = exc.message
+            if exc.verdict == "Runtime Error":
+                message = f"your code raised {message}"
+            return TestResult(name, "fail", exc.verdict, message, duration, output)
+        if isinstance(exc, AssertionError):
+            return TestResult(name, "fail", WRONG, self._assert_text(exc), duration, output)
+        if state["when"] == "call" and proxy is not None and getattr(proxy, "calls", 0) > 0:
+            text = f"the test could not use your result: {type(exc).__name__}: {exc}"
+            return TestResult(name, "fail", WRONG, text[:600], duration, output)
+        text = f"the judge failed in this test ({type(exc).__name__}: {exc}); this is not your fault"
+        return TestResult(name, "error", INTERNAL, text[:600], duration, output)
+
+    def _assert_text(self, exc: AssertionError) -> str:
+        text = str(exc)
+        if isinstance(exc, judge.testing.Mismatch):
+            return text[:1000]
+        first = text.split("\n", 1)[0].strip()
+        if self.hidden:
+            # pytest's rewritten assert text shows expressions and values: never for hidden tests
+            return first if first and not first.startswith("assert ") else "a check on your result failed"
+        return text[:1000]
+
+
+class _FailingModule:
+    """Stands in for a submission that did not compile: every use fails the same way."""
+
+    def __init__(self, failure: SubmissionFailure) -> None:
+        self.failure = failure
+        self.calls = 0
+        self.output = ""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise self.failure
+
+    def run(self, probe: Any) -> Any:
+        raise self.failure
+
+    def close(self) -> None:
+        pass
+
+
+def read_submission(path: Path) -> bytes:
+    if not path.is_file():
+        raise UsageError(f"submission file {path} does not exist",
+                         "Pass the path of your .py file, e.g. the one `judge start` wrote.")
+    data = path.read_bytes()
+    if len(data) > 1024 * 1024:
+        raise UsageError(f"submission file {path} is larger than 1 MB", "Submit only your code.")
+    return data
+
+
+def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> Report:
+    """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests."""
+    if not question.is_code:
+        raise UsageError(f"{question.id} is a {question.kind} question with no tests to run",
+                         f"Read it with `judge show {question.id}`.")
+    tests = question.public_tests if suite == "public" else question.hidden_tests
+    started = time.monotonic()
+    compile_failure: SubmissionFailure | None = None
+    probe = RemoteModule(engine, source, question.limits, question.entry_points)
+    try:
+        probe.start()
+    except SubmissionFailure as exc:
+        compile_failure = exc
+    finally:
+        probe.close()
+    collector = _Collector(engine, question, source, suite == "hidden", compile_failure)
+    args = [str(tests), "-p", "judge.plugin", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN",
+            f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
+            f"--judge-reference={question.reference_solution}"]
+    before = set(sys.modules)
+    judge.testing.REDACT_EXPECTED = suite == "hidden"
+    plugin_log = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(plugin_log), contextlib.redirect_stderr(plugin_log):
+            code = pytest.main(args, plugins=[collector])
+    finally:
+        judge.testing.REDACT_EXPECTED = False
+        for name in set(sys.modules) - before:
+            mod = sys.modules.get(name)
+            if mod is not None and str(getattr(mod, "__file__", "") or "").startswith(
+                    str(question.directory)):
+                del sys.modules[name]
+    report = Report(question=question.id, suite=suite, verdict=ACCEPTED, tests=collector.results,
+                    seconds=time.monotonic() - started, limits=question.limits,
+                    sandbox=engine.info.mode, warnings=[engine.info.warning] if engine.info.warning else [])
+    if compile_failure is not None:
+        report.verdict = compile_failure.verdict
+        report.message = compile_failure.message
+    elif not report.tests:
+        report.verdict = INTERNAL
+        tail = plugin_log.getvalue()[-800:]
+        report.message = f"no test ran (pytest exit code {int(code)}); this is not your fault.\n{tail}"
+    elif any(t.verdict == INTERNAL for t in report.tests):
+        report.verdict = INTERNAL
+        report.message = "the judge failed; see the tests marked error"
+    else:
+        failing = [t for t in report.tests if t.status != "pass"]
+        if failing:
+            report.verdict = failing[0].verdict
+            report.message = f"{failing[0].name}: {failing[0].message}"
+    return report
+
+
+_INI: list[Path] = []
+
+
+def _empty_ini() -> Path:
+    if not _INI:
+        import tempfile
+
+        path = Path(tempfile.gettempdir()) / "metajudge-pytest.ini"
+        path.write_text("[pytest]\n", encoding="utf-8")
+        _INI.append(path)
+    return _INI[0]
+
+
+__all__ = ["Report", "TestResult", "run_suite", "read_submission", "VERDICTS",
+           "SubmissionBadResult", "SubmissionCompile", "plugin"]

@@ -1,0 +1,122 @@
+"""Markdown to HTML with markdown-it (raw HTML off), math collected first and filled in later.
+
+A question's Markdown is parsed once into a Fragment that remembers which file and line it came
+from. The builder gathers every fragment's formulas, renders them all in one KaTeX batch, then
+renders each fragment with the results: two passes, so one Node process serves the whole bank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from judge.sitegen.highlight import highlight
+from judge.sitegen.katex import Formula
+
+MATH_TYPES = {"math_inline": False, "math_inline_double": True, "math_block": True}
+MathMap = Mapping[tuple[str, bool], str]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Parsed Markdown plus its origin: ``first_line`` is the file line of the fragment's line 0."""
+
+    tokens: tuple[Token, ...]
+    file: str
+    first_line: int
+
+
+def _render_math(self: Any, tokens: Sequence[Token], idx: int, _options: Any, env: Any) -> str:
+    token = tokens[idx]
+    display = MATH_TYPES[token.type]
+    html: str = env["math"][(token.content.strip(), display)]
+    if token.type == "math_block":
+        return f'<div class="math display">{html}</div>\n'
+    return f'<span class="math{" display" if display else ""}">{html}</span>'
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark + tables + dollar math; raw HTML is off so a question cannot inject markup."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight})
+    md.enable("table")
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True,
+           double_inline=True)
+    for name in MATH_TYPES:
+        md.add_render_rule(name, _render_math)
+    return md
+
+
+_MD = make_parser()
+
+
+def parse(text: str, file: str, first_line: int) -> Fragment:
+    """Parse ``text`` whose first line is line ``first_line`` of ``file``."""
+    return Fragment(tuple(_MD.parse(text)), file, first_line)
+
+
+def formulas(fragment: Fragment) -> list[Formula]:
+    """Every formula of the fragment with the file line it sits on."""
+    found: list[Formula] = []
+    for token in fragment.tokens:
+        if token.type in MATH_TYPES and token.map:
+            found.append(Formula(token.content.strip(), True, fragment.file,
+                                 fragment.first_line + token.map[0]))
+        elif token.type == "inline" and token.children:
+            start = token.map[0] if token.map else 0
+            cursor = 0
+            for child in token.children:
+                if child.type not in MATH_TYPES:
+                    continue
+                at = token.content.find(child.content, cursor)
+                cursor = max(at, cursor)
+                line = fragment.first_line + start + token.content.count("\n", 0, max(at, 0))
+                found.append(Formula(child.content.strip(), MATH_TYPES[child.type],
+                                     fragment.file, line))
+    return found
+
+
+def render(fragment: Fragment, math: MathMap) -> Markup:
+    """HTML for the fragment; ``math`` must hold every formula that ``formulas`` returned."""
+    return Markup(_MD.renderer.render(list(fragment.tokens), _MD.options, {"math": math}))
+
+
+def list_items(fragment: Fragment) -> list[Fragment]:
+    """The items of the fragment's first top-level list, each as its own fragment (for hints)."""
+    items: list[Fragment] = []
+    depth = 0
+    current: list[Token] | None = None
+    for token in fragment.tokens:
+        if token.type == "list_item_open":
+            depth += 1
+            if depth == 1:
+                current = []
+                continue
+        elif token.type == "list_item_close":
+            depth -= 1
+            if depth == 0 and current is not None:
+                items.append(Fragment(tuple(current), fragment.file, fragment.first_line))
+                current = None
+                continue
+        elif token.type in ("bullet_list_close", "ordered_list_close") and depth == 0 and items:
+            break
+        if current is not None:
+            current.append(token)
+    return items
+
+
+def plain_text(fragment: Fragment) -> str:
+    """Searchable text: words, inline code and the LaTeX source of formulas (not code blocks)."""
+    words: list[str] = []
+    for token in fragment.tokens:
+        if token.type == "inline" and token.children:
+            words.extend(c.content for c in token.children
+                         if c.type in ("text", "code_inline", *MATH_TYPES))
+        elif token.type in MATH_TYPES:
+            words.append(token.content)
+    return " ".join(" ".join(words).split())

@@ -1,0 +1,185 @@
+"""Framed messages between the judge and a sandboxed submission: a JSON header plus raw bytes.
+
+Values coming back from a submission are decoded without executing anything it chose: no
+unpickling. The header describes plain data (None, bool, int, float, str, list, tuple, dict with
+string keys, tensors); a tensor is a dtype from an allow-list, a shape and a raw byte blob, and is
+rebuilt as a fresh plain ``torch.Tensor``. Tensor subclasses or objects with lying comparisons
+cannot survive the trip. Values going *to* the submission may be pickled: that side is
+untrusted anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import struct
+from typing import Any
+
+MAX_HEADER = 8 * 1024 * 1024
+MAX_BLOBS = 256 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_DIMS = 16
+
+_DTYPES = ("float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+           "int8", "int16", "int32", "int64", "uint8", "bool")
+
+
+class WireError(Exception):
+    """A message that is malformed or breaks a limit."""
+
+
+def _torch() -> Any:
+    import torch  # imported lazily: the zygote imports it up front, tools that only frame don't
+
+    return torch
+
+
+def encode(value: Any) -> tuple[dict[str, Any], list[bytes]]:
+    """Turn plain data into a JSON-able tree plus blobs. Raises TypeError for other objects."""
+    blobs: list[bytes] = []
+    return _enc(value, blobs, 0), blobs
+
+
+def _enc(v: Any, blobs: list[bytes], depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise TypeError("value nested too deeply")
+    if v is None or isinstance(v, bool | str):
+        return {"t": "atom", "v": v}
+    if isinstance(v, int):
+        return {"t": "int", "v": str(v)}
+    if isinstance(v, float):
+        return {"t": "float", "v": repr(v)}
+    torch = _torch()
+    if isinstance(v, torch.Tensor):
+        t = torch.Tensor.detach(v).cpu()
+        if t.layout != torch.strided:
+            t = t.to_dense()
+        t = t.contiguous()
+        dtype = str(t.dtype).replace("torch.", "")
+        if dtype not in _DTYPES:
+            raise TypeError(f"tensors of dtype {dtype} cannot be returned")
+        raw = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        blobs.append(raw)
+        return {"t": "tensor", "dtype": dtype, "shape": list(t.shape), "blob": len(blobs) - 1}
+    if isinstance(v, list | tuple):
+        return {"t": "list" if isinstance(v, list) else "tuple",
+                "v": [_enc(x, blobs, depth + 1) for x in v]}
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v):
+            raise TypeError("only dicts with string keys can be returned")
+        return {"t": "dict", "v": [[k, _enc(x, blobs, depth + 1)] for k, x in v.items()]}
+    name = type(v).__name__
+    raise TypeError(f"a value of type {name} cannot cross the sandbox boundary; return tensors, "
+                    "numbers, strings, None, or lists/tuples/dicts of them")
+
+
+def decode(tree: Any, blobs: list[bytes]) -> Any:
+    """Rebuild a value from an untrusted tree and blobs, validating every field."""
+    return _dec(tree, blobs, 0)
+
+
+def _dec(node: Any, blobs: list[bytes], depth: int) -> Any:
+    if depth > MAX_DEPTH or not isinstance(node, dict):
+        raise WireError("malformed value")
+    kind = node.get("t")
+    if kind == "atom":
+        v = node.get("v")
+        if v is None or isinstance(v, bool | str):
+            return v
+        raise WireError("malformed atom")
+    if kind == "int":
+        text = node.get("v")
+        if not isinstance(text, str) or len(text) > 4300:
+            raise WireError("malformed int")
+        return int(text)
+    if kind == "float":
+        text = node.get("v")
+        if not isinstance(text, str) or len(text) > 40:
+            raise WireError("malformed float")
+        value = float(text)
+        return value if math.isfinite(value) or text in ("nan", "inf", "-inf") else value
+    if kind in ("list", "tuple"):
+        items = node.get("v")
+        if not isinstance(items, list):
+            raise WireError("malformed list")
+        out = [_dec(x, blobs, depth + 1) for x in items]
+        return out if kind == "list" else tuple(out)
+    if kind == "dict":
+        pairs = node.get("v")
+        if not isinstance(pairs, list):
+            raise WireError("malformed dict")
+        result: dict[str, Any] = {}
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise WireError("malformed dict entry")
+            result[pair[0]] = _dec(pair[1], blobs, depth + 1)
+        return result
+    if kind == "tensor":
+        return _dec_tensor(node, blobs)
+    raise WireError(f"unknown value kind {kind!r}")
+
+
+def _dec_tensor(node: dict[str, Any], blobs: list[bytes]) -> Any:
+    torch = _torch()
+    dtype_name, shape, index = node.get("dtype"), node.get("shape"), node.get("blob")
+    if dtype_name not in _DTYPES:
+        raise WireError(f"dtype {dtype_name!r} not allowed")
+    if not (isinstance(shape, list) and len(shape) <= MAX_DIMS
+            and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)):
+        raise WireError("malformed shape")
+    if not (isinstance(index, int) and 0 <= index < len(blobs)):
+        raise WireError("malformed blob index")
+    dtype = getattr(torch, dtype_name)
+    numel = math.prod(shape)
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    raw = blobs[index]
+    if len(raw) != numel * itemsize:
+        raise WireError("tensor size does not match its bytes")
+    if numel == 0:
+        return torch.empty(shape, dtype=dtype)
+    flat = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype)
+    return flat.reshape(shape).clone()
+
+
+# -- framing: [u32 header length][header JSON][blob bytes, lengths listed in the header]
+
+
+def send(sock: socket.socket, header: dict[str, Any], blobs: list[bytes] = ()) -> None:  # type: ignore[assignment]
+    head = dict(header)
+    head["blobs"] = [len(b) for b in blobs]
+    data = json.dumps(head, allow_nan=False).encode("utf-8")
+    if len(data) > MAX_HEADER:
+        raise WireError("header too large")
+    sock.sendall(struct.pack("!I", len(data)) + data)
+    for b in blobs:
+        sock.sendall(b)
+
+
+def recv(sock: socket.socket) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one message. Raises EOFError when the peer closed, WireError when it is malformed."""
+    (size,) = struct.unpack("!I", _read(sock, 4))
+    if size > MAX_HEADER:
+        raise WireError("header too large")
+    try:
+        header = json.loads(_read(sock, size).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"malformed header: {exc}") from None
+    if not isinstance(header, dict):
+        raise WireError("header is not an object")
+    sizes = header.pop("blobs", [])
+    if not (isinstance(sizes, list) and all(isinstance(n, int) and n >= 0 for n in sizes)):
+        raise WireError("malformed blob sizes")
+    if sum(sizes) > MAX_BLOBS:
+        raise WireError("message too large")
+    return header, [_read(sock, n) for n in sizes]
+
+
+def _read(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(min(n - len(buf), 1 << 20))
+        if not chunk:
+            raise EOFError("peer closed the connection")
+        buf += chunk
+    return bytes(buf)
