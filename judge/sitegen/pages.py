@@ -72,7 +72,8 @@ def section_lines(path: Path) -> dict[str, int]:
     """For each `## ` section of question.md, the file line where its (stripped) text starts."""
     text = path.read_text(encoding="utf-8")
     parts = split_front_matter(text)
-    body, first = (parts[1], parts[2]) if parts else (text, 1)
+    body = parts[1] if parts else text
+    first = text[: len(text) - len(body)].count("\n") + 1  # counted here, not trusted
     lines = body.splitlines()
     starts: dict[str, int] = {}
     in_fence = False

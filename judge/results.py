@@ -1,0 +1,76 @@
+"""The results document (``--json``) and the terminal view of a judged run.
+
+The document's core follows the Exercism test-runner interface (version 3: status pass/fail/
+error, message, tests with name/status/message/output); Metajudge adds verdict, score, limits,
+timings and sandbox. docs/results.md describes every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from judge.runner import ACCEPTED, COMPILE, INTERNAL, Report
+
+SCHEMA_VERSION = 3
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    if report.verdict == ACCEPTED:
+        status = "pass"
+    elif report.verdict in (COMPILE, INTERNAL):
+        status = "error"
+    else:
+        status = "fail"
+    return {
+        "version": SCHEMA_VERSION,
+        "status": status,
+        "message": report.message or None,
+        "tests": [
+            {"name": t.name, "status": t.status, "message": t.message or None,
+             "output": t.output or None, "verdict": t.verdict, "duration_s": round(t.duration, 4)}
+            for t in report.tests
+        ],
+        "question": report.question,
+        "suite": report.suite,
+        "verdict": report.verdict,
+        "score": {"passed": report.passed, "total": len(report.tests)},
+        "limits": asdict(report.limits),
+        "timings": {"total_s": round(report.seconds, 3)},
+        "sandbox": {"mode": report.sandbox, "warnings": list(report.warnings)},
+    }
+
+
+def render(report: Report, color: bool = False) -> str:
+    """A verdict line, a per-test table, the score and the time."""
+
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    ok = report.verdict == ACCEPTED
+    lines = [paint(f"{report.verdict}", "1;32" if ok else "1;31")
+             + f"  {report.question} ({report.suite} tests)"]
+    if report.message and not ok:
+        lines.append(f"  {report.message.splitlines()[0] if report.message else ''}")
+    if report.tests:
+        width = min(max(len(t.name) for t in report.tests), 60)
+        lines.append("")
+        for t in report.tests:
+            mark = paint("PASS", "32") if t.status == "pass" else paint(
+                "FAIL" if t.status == "fail" else "ERR ", "31")
+            name = t.name if len(t.name) <= width else t.name[: width - 3] + "..."
+            verdict = "" if t.status == "pass" else f"  {t.verdict}"
+            lines.append(f"  {mark}  {name:<{width}}  {t.duration * 1000:7.0f} ms{verdict}")
+            if t.message and t.status != "pass":
+                for part in t.message.splitlines()[:6]:
+                    lines.append(f"        {part}")
+            if t.output and t.status != "pass":
+                lines.append("        your output:")
+                for part in t.output.splitlines()[:10]:
+                    lines.append(f"          | {part}")
+    lines.append("")
+    lines.append(f"Score {report.passed}/{len(report.tests)}   time {report.seconds:.2f} s   "
+                 f"sandbox {report.sandbox}")
+    for w in report.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines)

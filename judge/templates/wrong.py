@@ -1,0 +1,7 @@
+"""Mistake: $doc."""
+
+import torch
+
+
+def $func(x: torch.Tensor) -> torch.Tensor:
+    return $body
