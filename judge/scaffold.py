@@ -38,16 +38,16 @@ def new_question(root: Path, qid: str, kind: str, topic: str, title: str = "",
     files: dict[Path, str] = {}
     if kind in CODE_KINDS:
         files[qdir / "question.md"] = _template("coding.md").substitute(values)
-        files[qdir / "starter.py"] = _template("starter.py").substitute(values)
-        files[qdir / "test_public.py"] = _template("test_public.py").substitute(values)
-        files[qdir / "test_hidden.py"] = _template("test_hidden.py").substitute(values)
-        files[sdir / "reference.py"] = _template("reference.py").substitute(values)
+        files[qdir / "starter.py"] = _template("starter.py.tmpl").substitute(values)
+        files[qdir / "test_public.py"] = _template("test_public.py.tmpl").substitute(values)
+        files[qdir / "test_hidden.py"] = _template("test_hidden.py.tmpl").substitute(values)
+        files[sdir / "reference.py"] = _template("reference.py.tmpl").substitute(values)
         for name, body, doc in (
             ("off_by_one", "x * 2.0 + 1.0", "adds one"),
             ("wrong_factor", "x * 3.0", "uses the wrong factor"),
             ("in_place", "x.mul_(2.0)", "changes the input in place"),
         ):
-            files[sdir / "wrong" / f"{name}.py"] = _template("wrong.py").substitute(
+            files[sdir / "wrong" / f"{name}.py"] = _template("wrong.py.tmpl").substitute(
                 values, body=body, doc=doc)
     else:
         files[qdir / "question.md"] = _template("concept.md").substitute(values)

@@ -38,19 +38,31 @@ def _torch() -> Any:
 def encode(value: Any) -> tuple[dict[str, Any], list[bytes]]:
     """Turn plain data into a JSON-able tree plus blobs. Raises TypeError for other objects."""
     blobs: list[bytes] = []
-    return _enc(value, blobs, 0), blobs
+    torch = _torch()
+    try:
+        # a tensor subclass's __torch_function__ must not decide what its data looks like
+        with torch._C.DisableTorchFunction():
+            return _enc(value, blobs, 0), blobs
+    except TypeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile object raises, it is a bad result
+        raise TypeError(f"the result could not be encoded ({type(exc).__name__}: {exc})") from None
 
 
 def _enc(v: Any, blobs: list[bytes], depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise TypeError("value nested too deeply")
-    if v is None or isinstance(v, bool | str):
-        return {"t": "atom", "v": v}
+    if v is None or isinstance(v, bool):
+        return {"t": "atom", "v": None if v is None else bool(v)}
+    if isinstance(v, str):
+        return {"t": "atom", "v": str.__str__(v)}
     if isinstance(v, int):
-        return {"t": "int", "v": str(v)}
+        return {"t": "int", "v": str(int(v))}
     if isinstance(v, float):
-        return {"t": "float", "v": repr(v)}
+        return {"t": "float", "v": repr(float(v))}
     torch = _torch()
+    if type(v).__module__ == "numpy" and hasattr(v, "dtype"):
+        v = torch.as_tensor(v.item() if getattr(v, "ndim", 1) == 0 else v)
     if isinstance(v, torch.Tensor):
         t = torch.Tensor.detach(v).cpu()
         if t.layout != torch.strided:

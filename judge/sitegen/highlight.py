@@ -31,7 +31,7 @@ def highlight(code: str, lang: str = "", _attrs: str = "") -> str:
 def code_block(code: str, lang: str = "python", block_id: str = "") -> str:
     """A whole highlighted <pre><code> block, for starter and reference files."""
     ident = f' id="{escape(block_id)}"' if block_id else ""
-    return (f'<pre class="code"{ident}><code class="language-{escape(lang)}">'
+    return (f'<pre class="code" tabindex="0"{ident}><code class="language-{escape(lang)}">'
             f"{highlight(code, lang)}</code></pre>")
 
 

@@ -36,9 +36,12 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, _options: Any, en
     token = tokens[idx]
     display = MATH_TYPES[token.type]
     html: str = env["math"][(token.content.strip(), display)]
+    # A display formula may scroll sideways on a phone: tabindex lets a keyboard scroll it too.
     if token.type == "math_block":
-        return f'<div class="math display">{html}</div>\n'
-    return f'<span class="math{" display" if display else ""}">{html}</span>'
+        return f'<div class="math display" tabindex="0">{html}</div>\n'
+    if display:
+        return f'<span class="math display" tabindex="0">{html}</span>'
+    return f'<span class="math">{html}</span>'
 
 
 def make_parser() -> MarkdownIt:
@@ -83,7 +86,10 @@ def formulas(fragment: Fragment) -> list[Formula]:
 
 def render(fragment: Fragment, math: MathMap) -> Markup:
     """HTML for the fragment; ``math`` must hold every formula that ``formulas`` returned."""
-    return Markup(_MD.renderer.render(list(fragment.tokens), _MD.options, {"math": math}))
+    html = _MD.renderer.render(list(fragment.tokens), _MD.options, {"math": math})
+    # Code blocks scroll sideways; tabindex makes them keyboard-scrollable (raw HTML is off, so
+    # every <pre> here came from a fence).
+    return Markup(html.replace("<pre>", '<pre tabindex="0">'))
 
 
 def list_items(fragment: Fragment) -> list[Fragment]:

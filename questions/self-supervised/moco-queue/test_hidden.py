@@ -1,0 +1,152 @@
+"""Hidden tests for moco-queue: the loss, the FIFO queue and the momentum update."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from judge.testing import assert_close, clone_all, make_embeddings, randn
+
+LOSS_CASES = [  # batch N, queue K, dim D, temperature
+    (4, 16, 8, 0.07),
+    (1, 5, 3, 0.2),
+    (8, 32, 16, 0.5),
+]
+
+
+def _unit(n, d, seed, dtype=torch.float32):
+    return F.normalize(make_embeddings(n, d, seed=seed, dtype=torch.float64), dim=1).to(dtype)
+
+
+def _batch(n, k, d, seed, dtype=torch.float32):
+    """Normalised queries, keys correlated with them, and a normalised queue."""
+    q = _unit(n, d, seed, torch.float64)
+    key = F.normalize(q + 0.5 * randn(n, d, seed=seed + 1, dtype=torch.float64), dim=1)
+    return q.to(dtype), key.to(dtype), _unit(k, d, seed + 2, dtype)
+
+
+@pytest.mark.parametrize("n,k,d,tau", LOSS_CASES, ids=["N4-K16-T0.07", "N1-K5-T0.2",
+                                                        "N8-K32-T0.5"])
+def test_loss_and_logits_match_reference(submission, reference, n, k, d, tau):
+    q, key, queue = _batch(n, k, d, seed=n + k + d)
+    got_loss, got_logits = submission.moco_loss(q, key, queue, tau)
+    want_loss, want_logits = reference.moco_loss(q, key, queue, tau)
+    assert_close(got_logits, want_logits, name="logits")
+    assert_close(got_loss, want_loss, name="loss")
+
+
+def test_positive_logit_in_column_zero(submission):
+    q, key, queue = _batch(5, 7, 4, seed=1)
+    _, logits = submission.moco_loss(q, key, queue, 0.1)
+    assert isinstance(logits, torch.Tensor) and logits.shape == (5, 8), (
+        f"logits should have shape (N, 1 + K) = (5, 8), got {getattr(logits, 'shape', None)}")
+    assert_close(logits[:, 0], (q * key).sum(1) / 0.1,
+                 name="column 0 of the logits (the positive q.k / tau)")
+    assert_close(logits[:, 1:], q @ queue.T / 0.1,
+                 name="columns 1..K of the logits (queries against the queue, in queue order)")
+
+
+def test_loss_is_a_scalar(submission):
+    q, key, queue = _batch(3, 4, 4, seed=2)
+    loss, _ = submission.moco_loss(q, key, queue, 0.2)
+    assert isinstance(loss, torch.Tensor) and loss.shape == (), (
+        f"expected a scalar loss of shape (), got {getattr(loss, 'shape', type(loss).__name__)}")
+
+
+def test_gradient_reaches_queries_only(submission, reference):
+    def probe(m):
+        q0, k0, queue0 = _batch(4, 6, 5, seed=3)
+        q = q0.clone().requires_grad_(True)
+        key = k0.clone().requires_grad_(True)
+        queue = queue0.clone().requires_grad_(True)
+        loss, _ = m.moco_loss(q, key, queue, 0.2)
+        loss.backward()
+        zeros = torch.zeros_like
+        return {"q": q.grad,
+                "k": key.grad if key.grad is not None else zeros(key),
+                "queue": queue.grad if queue.grad is not None else zeros(queue)}
+
+    got, want = submission.run(probe), reference.run(probe)
+    assert_close(got["k"], want["k"], name="gradient on the keys (they must be detached)")
+    assert_close(got["queue"], want["queue"], name="gradient on the queue")
+    assert_close(got["q"], want["q"], rtol=1e-4, atol=1e-6, name="gradient on the queries")
+
+
+def test_loss_float64(submission, reference):
+    q, key, queue = _batch(4, 9, 6, seed=4, dtype=torch.float64)
+    got_loss, got_logits = submission.moco_loss(q, key, queue, 0.07)
+    assert got_loss.dtype == torch.float64 and got_logits.dtype == torch.float64, (
+        "float64 inputs should give float64 loss and logits")
+    assert_close(got_loss, reference.moco_loss(q, key, queue, 0.07)[0], rtol=1e-9, atol=1e-10,
+                 name="loss on float64 inputs")
+
+
+@pytest.mark.parametrize("size,ptr,n", [(8, 0, 3), (8, 6, 4), (6, 3, 6), (5, 4, 1)],
+                         ids=["no-wrap", "wrap", "batch-equals-queue", "last-row"])
+def test_enqueue_matches_reference(submission, reference, size, ptr, n):
+    queue, keys = randn(size, 3, seed=size + ptr), randn(n, 3, seed=100 + n)
+    got_q, got_p = submission.enqueue(queue, ptr, keys)
+    want_q, want_p = reference.enqueue(queue, ptr, keys)
+    assert_close(got_q, want_q, atol=0.0, rtol=0.0,
+                 name=f"queue after enqueueing {n} keys at ptr={ptr} of K={size}")
+    assert isinstance(got_p, int) and not isinstance(got_p, bool) and got_p == want_p, (
+        f"new pointer after enqueueing {n} keys at ptr={ptr} of K={size}: got {got_p!r}"
+        " (a Python int in [0, K) is expected)")
+
+
+def test_queue_keeps_the_most_recent_keys(submission, reference):
+    def probe(m):
+        queue, ptr = torch.zeros(6, 2), 0
+        for step in range(5):  # 5 batches of 4 keys through a queue of 6
+            keys = torch.full((4, 2), float(step)) + torch.arange(4.0).unsqueeze(1) / 10
+            queue, ptr = m.enqueue(queue, ptr, keys)
+        return queue, ptr
+
+    got, want = submission.run(probe), reference.run(probe)
+    assert_close(got[0], want[0], atol=0.0, rtol=0.0,
+                 name="queue after 5 enqueues of 4 keys into K=6 (the 6 newest keys, FIFO)")
+    assert got[1] == want[1], f"pointer after 5 enqueues: got {got[1]!r}"
+
+
+def test_enqueue_is_pure_and_detached(submission):
+    def probe(m):
+        queue = randn(5, 3, seed=7)
+        keys = randn(2, 3, seed=8, requires_grad=True)
+        before = clone_all((queue, keys))
+        new_queue, _ = m.enqueue(queue, 1, keys)
+        return {"before": before, "after": clone_all((queue, keys)),
+                "new_requires_grad": bool(new_queue.requires_grad),
+                "same_object": new_queue is queue}
+
+    got = submission.run(probe)
+    assert not got["same_object"], "enqueue returned the input queue object: return a new tensor"
+    assert_close(got["after"], got["before"], atol=0.0, rtol=0.0,
+                 name="queue and keys after enqueue (inputs must be unchanged)")
+    assert not got["new_requires_grad"], "the new queue carries autograd history: store keys detached"
+
+
+@pytest.mark.parametrize("m", [0.9, 0.999, 0.0, 1.0])
+def test_momentum_update_matches_reference(submission, reference, m):
+    shapes = [(3, 4), (4,), (2, 2, 2)]
+    key_params = [randn(*s, seed=20 + i) for i, s in enumerate(shapes)]
+    query_params = [randn(*s, seed=40 + i) for i, s in enumerate(shapes)]
+    got = submission.momentum_update(key_params, query_params, m)
+    want = reference.momentum_update(key_params, query_params, m)
+    assert_close(list(got), want, rtol=1e-6, atol=1e-7, name=f"updated key parameters (m={m})")
+
+
+def test_momentum_update_is_pure_and_detached(submission):
+    def probe(m):
+        key_params = [randn(3, 2, seed=60), randn(2, seed=61)]
+        query_params = [randn(3, 2, seed=62, requires_grad=True),
+                        randn(2, seed=63, requires_grad=True)]
+        before = clone_all((key_params, query_params))
+        out = m.momentum_update(key_params, query_params, 0.99)
+        return {"before": before, "after": clone_all((key_params, query_params)),
+                "requires_grad": [bool(t.requires_grad) for t in out]}
+
+    got = submission.run(probe)
+    assert_close(got["after"], got["before"], atol=0.0, rtol=0.0,
+                 name="key and query parameters after the update (inputs must be unchanged)")
+    assert not any(got["requires_grad"]), (
+        "updated key parameters carry autograd history: the key encoder is not trained by "
+        "back-propagation")

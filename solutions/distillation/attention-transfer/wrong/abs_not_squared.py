@@ -1,0 +1,15 @@
+"""Mistake: the attention map sums |A_c| (p = 1) over channels instead of |A_c|^2 (p = 2)."""
+
+import torch
+import torch.nn.functional as F
+
+
+def attention_map(features):
+    return F.normalize(features.abs().sum(dim=1).flatten(1), dim=1)
+
+
+def attention_transfer_loss(student_feats, teacher_feats, beta):
+    total = 0.0
+    for a_s, a_t in zip(student_feats, teacher_feats):
+        total = total + (attention_map(a_s) - attention_map(a_t.detach())).norm(dim=1).mean()
+    return beta / 2.0 * total

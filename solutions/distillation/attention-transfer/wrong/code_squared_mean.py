@@ -1,0 +1,16 @@
+"""Mistake: uses the popular code's convention, the mean of the squared differences over batch and
+positions, instead of the paper's batch mean of the (unsquared) L2 norm of the difference."""
+
+import torch
+import torch.nn.functional as F
+
+
+def attention_map(features):
+    return F.normalize(features.pow(2).sum(dim=1).flatten(1), dim=1)
+
+
+def attention_transfer_loss(student_feats, teacher_feats, beta):
+    total = 0.0
+    for a_s, a_t in zip(student_feats, teacher_feats):
+        total = total + (attention_map(a_s) - attention_map(a_t.detach())).pow(2).mean()
+    return beta / 2.0 * total

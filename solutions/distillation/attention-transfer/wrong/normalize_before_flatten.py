@@ -1,0 +1,16 @@
+"""Mistake: F.normalize is applied to the (B, H, W) map before flattening, so its default dim=1
+normalises each column over H instead of the whole map over H*W."""
+
+import torch
+import torch.nn.functional as F
+
+
+def attention_map(features):
+    return F.normalize(features.pow(2).sum(dim=1)).flatten(1)
+
+
+def attention_transfer_loss(student_feats, teacher_feats, beta):
+    total = 0.0
+    for a_s, a_t in zip(student_feats, teacher_feats):
+        total = total + (attention_map(a_s) - attention_map(a_t.detach())).norm(dim=1).mean()
+    return beta / 2.0 * total

@@ -1,0 +1,30 @@
+"""Mistake: the accuracy-like term torch.ge(preds, labels) is still added to the loss. It has no
+gradient, so training is unchanged, but the reported loss is wrong and a perfect student has loss > 0."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def distillation_loss(student_logits, teacher_logits, labels, temperature, alpha):
+    T = float(temperature)
+    kl = nn.KLDivLoss(reduction="batchmean")
+    soft = kl(F.log_softmax(student_logits / T, dim=1), F.softmax(teacher_logits.detach() / T, dim=1))
+    hard = F.cross_entropy(student_logits, labels)
+    loss = alpha * soft * T * T + (1 - alpha) * hard
+    preds = student_logits.argmax(dim=1)
+    return loss + torch.ge(preds, labels).float().mean()
+
+
+def train_step(student, teacher, x, y, optimizer, temperature, alpha):
+    student.train()
+    teacher.eval()
+    optimizer.zero_grad()
+    with torch.no_grad():
+        teacher_logits = teacher(x)
+    student_logits = student(x)
+    loss = distillation_loss(student_logits, teacher_logits, y, temperature, alpha)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+

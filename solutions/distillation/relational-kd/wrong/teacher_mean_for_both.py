@@ -1,0 +1,34 @@
+"""Mistake: both networks' distances are divided by the teacher's mean distance, so the student
+is pushed to match the teacher's absolute scale (its embedding dimension and scale can differ)."""
+
+import torch
+import torch.nn.functional as F
+
+
+def _raw_distances(x):
+    n = x.shape[0]
+    d = (x.unsqueeze(1) - x.unsqueeze(0)).norm(dim=-1)
+    return d[~torch.eye(n, dtype=torch.bool)]
+
+
+def _cosines(x):
+    n = x.shape[0]
+    e = F.normalize(x.unsqueeze(0) - x.unsqueeze(1), dim=2)
+    cos = torch.bmm(e, e.transpose(1, 2))
+    idx = torch.arange(n)
+    i, j, k = torch.broadcast_tensors(idx.view(1, n, 1), idx.view(n, 1, 1), idx.view(1, 1, n))
+    return cos[(i != j) & (k != j) & (i != k)]
+
+
+def rkd_distance_loss(student, teacher):
+    t = _raw_distances(teacher.detach())
+    mu = t.mean()
+    return F.smooth_l1_loss(_raw_distances(student) / mu, t / mu)
+
+
+def rkd_angle_loss(student, teacher):
+    return F.smooth_l1_loss(_cosines(student), _cosines(teacher.detach()))
+
+
+def rkd_loss(student, teacher, lambda_d=1.0, lambda_a=2.0):
+    return lambda_d * rkd_distance_loss(student, teacher) + lambda_a * rkd_angle_loss(student, teacher)

@@ -1,0 +1,14 @@
+"""Mistake: the recursion discounts future TD errors by gamma only, forgetting lambda."""
+
+import torch
+
+
+def gae(rewards, values, dones, gamma, lam):
+    not_done = 1.0 - dones.to(rewards.dtype)
+    deltas = rewards + gamma * not_done * values[1:] - values[:-1]
+    adv = torch.empty_like(rewards)
+    running = torch.zeros_like(rewards[0])
+    for t in reversed(range(rewards.shape[0])):
+        running = deltas[t] + gamma * not_done[t] * running
+        adv[t] = running
+    return adv, adv + values[:-1]

@@ -1,0 +1,16 @@
+"""Mistake: the TD errors are accumulated in place into the caller's rewards tensor
+(deltas = rewards; deltas += ...), so the call corrupts its input."""
+
+import torch
+
+
+def gae(rewards, values, dones, gamma, lam):
+    not_done = 1.0 - dones.to(rewards.dtype)
+    deltas = rewards
+    deltas += gamma * not_done * values[1:] - values[:-1]
+    adv = torch.empty_like(rewards)
+    running = torch.zeros_like(rewards[0])
+    for t in reversed(range(rewards.shape[0])):
+        running = deltas[t] + gamma * lam * not_done[t] * running
+        adv[t] = running
+    return adv, adv + values[:-1]

@@ -1,0 +1,30 @@
+"""Mistake: the inner update is applied in place to the caller's theta (theta += ...), which
+corrupts the input; later calls start from the wrong parameters."""
+
+import torch
+
+
+def _lambda_returns(rewards, values, gamma, lam):
+    g = values[-1]
+    out = []
+    for t in range(rewards.shape[0] - 1, -1, -1):
+        g = rewards[t] + gamma * ((1.0 - lam) * values[t + 1] + lam * g)
+        out.append(g)
+    return torch.stack(out[::-1])
+
+
+def meta_objective(theta, gamma, phi, rewards, phi2, rewards2, alpha, lam, gamma_bar, lam_bar):
+    values = phi @ theta
+    g = _lambda_returns(rewards, values, gamma, lam)
+    theta_new = theta
+    theta_new += alpha * ((g - values[:-1]).unsqueeze(1) * phi[:-1]).mean(dim=0)
+    values2 = phi2 @ theta_new
+    target = _lambda_returns(rewards2, values2, gamma_bar, lam_bar).detach()
+    return 0.5 * ((target - values2[:-1]) ** 2).mean()
+
+
+def meta_gradient(theta, gamma, phi, rewards, phi2, rewards2, alpha, lam, gamma_bar, lam_bar):
+    g = torch.tensor(float(gamma), dtype=theta.dtype, requires_grad=True)
+    j = meta_objective(theta, g, phi, rewards, phi2, rewards2, alpha, lam, gamma_bar, lam_bar)
+    (dj,) = torch.autograd.grad(j, g)
+    return j.detach(), dj.detach()

@@ -1,0 +1,30 @@
+"""Mistake: the momentum update has the roles swapped, m * theta_q + (1 - m) * theta_k, so the
+key encoder nearly copies the query encoder each step."""
+
+import torch
+import torch.nn.functional as F
+
+
+def moco_loss(q, k, queue, temperature):
+    k = k.detach()
+    queue = queue.detach()
+    l_pos = (q * k).sum(dim=1, keepdim=True)
+    l_neg = q @ queue.T
+    logits = torch.cat([l_pos, l_neg], dim=1) / float(temperature)
+    targets = torch.zeros(q.shape[0], dtype=torch.long, device=q.device)
+    return F.cross_entropy(logits, targets), logits
+
+
+def enqueue(queue, ptr, keys):
+    size = queue.shape[0]
+    n = keys.shape[0]
+    new_queue = queue.detach().clone()
+    rows = (int(ptr) + torch.arange(n, device=queue.device)) % size
+    new_queue[rows] = keys.detach().to(new_queue.dtype)
+    return new_queue, (int(ptr) + n) % size
+
+
+def momentum_update(key_params, query_params, m):
+    m = float(m)
+    with torch.no_grad():
+        return [m * pq + (1.0 - m) * pk for pk, pq in zip(key_params, query_params, strict=True)]

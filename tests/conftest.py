@@ -1,0 +1,40 @@
+"""Shared fixtures: the fixture banks and one warm sandbox engine per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from judge.loader import load_bank
+from judge.model import Bank
+from judge.sandbox import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """The bubblewrap sandbox; CI installs bubblewrap, so it must be usable."""
+    with Engine("bwrap") as eng:
+        yield eng
+
+
+@pytest.fixture(scope="session")
+def mini_bank() -> Bank:
+    return load_bank(FIXTURES / "mini")
+
+
+@pytest.fixture(scope="session")
+def hostile_bank() -> Bank:
+    return load_bank(FIXTURES / "hostile_bank")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never write a learner's real progress file from the tests."""
+    monkeypatch.setenv("METAJUDGE_HOME", str(tmp_path_factory.mktemp("home")))
+    os.environ.pop("METAJUDGE_SANDBOX", None)
