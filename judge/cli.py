@@ -269,7 +269,7 @@ def site_build(ctx: click.Context, out: Path) -> None:
     """Render the whole bank into a static site."""
     from judge.sitegen import build_site
 
-    report = build_site(_bank(ctx.parent) if ctx.parent else _bank(ctx), out)
+    report = build_site(_bank(ctx), out)
     click.echo(f"Built {report.pages} pages into {out} in {report.seconds:.2f} s. "
                f"Open {out / 'index.html'}")
 

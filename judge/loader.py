@@ -94,21 +94,23 @@ def load_bank(root: Path | str | None = None) -> Bank:
         if q is None:
             continue
         if q.id in seen:
-            out.add(md, "id", f"duplicate id {q.id!r}, also used by {seen[q.id]}",
+            out.add(md.relative_to(root), "id",
+                    f"duplicate id {q.id!r}, also used by {seen[q.id].relative_to(root)}",
                     "Give one of the two questions a different id and folder name.")
             continue
         seen[q.id] = md
         questions[q.id] = q
     for folder in sorted((root / "questions").glob("*/*")):
         if folder.is_dir() and not (folder / "question.md").exists():
-            out.add(folder, "question.md", "folder has no question.md",
+            out.add(folder.relative_to(root), "question.md", "folder has no question.md",
                     "Add question.md (see docs/authoring.md) or remove the folder.")
     for q in questions.values():
         for rel in q.related:
             if rel not in questions:
                 close = difflib.get_close_matches(rel, list(questions), n=1)
                 fix = f"Did you mean {close[0]!r}?" if close else "Remove it or add that question."
-                out.add(q.markdown_path, "related", f"unknown question id {rel!r}", fix,
+                out.add(q.markdown_path.relative_to(root), "related",
+                        f"unknown question id {rel!r}", fix,
                         _key_line(q.markdown_path, "related"))
     if out.problems:
         raise ValidationError(out.problems)
@@ -165,7 +167,8 @@ def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
                 "Fix the YAML syntax (quote strings holding ':' or '#').", line)
         return None
     if not isinstance(meta, dict):
-        out.add(rel, "front matter", "front matter is not a mapping of fields", "Write 'key: value' lines.", 2)
+        out.add(rel, "front matter", "front matter is not a mapping of fields",
+                "Write 'key: value' lines.", 2)
         return None
     n_before = len(out.problems)
 
@@ -215,7 +218,7 @@ def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
             bad("entry_points", "a coding or debug question needs at least one entry point",
                 "List the functions or classes the submission must define, e.g. [my_loss].")
         limits = _limits(meta, bad)
-    else:
+    elif kind == "concept":
         for key in ("entry_points", "limits"):
             if key in meta:
                 bad(key, f"{key!r} applies only to coding and debug questions", "Remove it.")

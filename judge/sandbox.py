@@ -22,7 +22,31 @@ from judge.errors import SandboxError
 from judge.model import Limits
 
 MODES = ("auto", "bwrap", "none")
-UID_BASE = 61000
+UID_BASE = 200_000  # per-job uids live in [UID_BASE, UID_BASE + UID_BLOCKS * UID_BLOCK)
+UID_BLOCK = 1000
+UID_BLOCKS = 1000
+
+
+def _claim_uid_block() -> tuple[int, Any]:
+    """A block of uids no other engine on this machine uses, held by a lock for our lifetime.
+
+    Jobs of two judges running at once must never share a uid: the clean-up kills every
+    process of a job's uid.
+    """
+    import fcntl
+    import random
+
+    lock_dir = Path(tempfile.gettempdir()) / "metajudge-uids"
+    lock_dir.mkdir(mode=0o700, exist_ok=True)
+    for block in random.sample(range(UID_BLOCKS), UID_BLOCKS):
+        handle = open(lock_dir / f"{block}.lock", "w")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return UID_BASE + block * UID_BLOCK, handle
+    raise SandboxError("every per-job uid block is in use by other judges", "Retry later.")
 
 
 @dataclass(frozen=True)
@@ -107,6 +131,7 @@ class Engine:
                                "namespaces, or pass --sandbox auto/none.")
         self._lock = threading.Lock()
         self._jobs = 0
+        self.uid_base, self._uid_lock = _claim_uid_block()
         self._tmp = tempfile.mkdtemp(prefix="metajudge-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._ctl = ours
@@ -159,7 +184,7 @@ class Engine:
             out_r, out_w = os.pipe()
             try:
                 socket.send_fds(self._ctl, [b"S"], [call_theirs.fileno(), out_w])
-                uid = UID_BASE + job % 1000 if ready.get("uid_switch") else None
+                uid = self.uid_base + job % UID_BLOCK if ready.get("uid_switch") else None
                 wire.send(self._ctl, {"op": "spawn", "job": job, "limits": asdict(limits),
                                       "uid": uid, "entry_points": list(entry_points)}, [source])
                 wire.recv(self._ctl)
@@ -195,6 +220,7 @@ class Engine:
             if self._proc.stderr:
                 self._proc.stderr.close()
             shutil.rmtree(self._tmp, ignore_errors=True)
+            self._uid_lock.close()
 
     def __enter__(self) -> Engine:
         return self
