@@ -174,13 +174,13 @@ class RemoteModule:
                 self._fail(SubmissionFailure(f"the submission raised while being imported: {text}"))
             self._fail(SubmissionCompile(text))
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 0.0) -> None:
         if self._job is None:
             return
         job, self._job = self._job, None
         if self._sock is not None:
             self._sock.close()
-        self.end_status = self._engine.finish(job)
+        self.end_status = self._engine.finish(job, wait_s)
         if self._reader is not None:
             self._reader.join(timeout=2)
 
@@ -252,7 +252,7 @@ class RemoteModule:
             self._spent += time.monotonic() - start
 
     def _died(self) -> Any:
-        self.close()
+        self.close(wait_s=2.0)
         status = self.end_status
         if self._killed.is_set() or (self._reader is not None and self._reader.overflow):
             return self._fail(SubmissionOutput(

@@ -117,6 +117,9 @@ class _Collector:
             return TestResult(name, "fail", exc.verdict, message, duration, output)
         if isinstance(exc, AssertionError):
             return TestResult(name, "fail", WRONG, self._assert_text(exc), duration, output)
+        if isinstance(exc, pytest.fail.Exception) and state["when"] == "call":
+            text = str(exc).replace("<class '", "").replace("'>", "")  # e.g. DID NOT RAISE ValueError
+            return TestResult(name, "fail", WRONG, text[:600], duration, output)
         if state["when"] == "call" and proxy is not None and getattr(proxy, "calls", 0) > 0:
             text = f"the test could not use your result: {type(exc).__name__}: {exc}"
             return TestResult(name, "fail", WRONG, text[:600], duration, output)

@@ -197,12 +197,16 @@ class Engine:
                 os.close(out_w)
         return job, call_ours, out_r
 
-    def finish(self, job: int) -> dict[str, Any]:
-        """Kill the job and everything it started; return how its main process ended."""
+    def finish(self, job: int, wait_s: float = 0.0) -> dict[str, Any]:
+        """Kill the job and everything it started; return how its main process ended.
+
+        ``wait_s``: how long to wait for the process to end by itself first (its connection
+        closed, so it is exiting; waiting lets us report its real exit status or signal).
+        """
         with self._lock:
             try:
                 socket.send_fds(self._ctl, [b"F"], [])
-                wire.send(self._ctl, {"op": "finish", "job": job})
+                wire.send(self._ctl, {"op": "finish", "job": job, "wait_s": wait_s})
                 header, _ = wire.recv(self._ctl)
             except (OSError, EOFError, wire.WireError) as exc:
                 raise SandboxError(f"the sandbox stopped answering: {exc}") from None

@@ -84,10 +84,11 @@ class Zygote:
                 self._kill_all()
                 return
             op = header.get("op")
+            cleanup = None
             if op == "spawn":
                 reply = self._spawn(header, blobs, fds)
             elif op == "finish":
-                reply = self._finish(int(header["job"]))
+                reply, cleanup = self._finish(int(header["job"]), float(header.get("wait_s", 0)))
             else:
                 reply = {"error": f"unknown op {op!r}"}
             for fd in fds:
@@ -96,6 +97,10 @@ class Zygote:
                 except OSError:
                     pass
             wire.send(self.ctl, reply)
+            if cleanup is not None:
+                # the judge goes on with its own work while we make sure the job is gone; the
+                # next command is read only after this, so no job overlaps another
+                cleanup()
 
     def _spawn(self, header: dict[str, Any], blobs: list[bytes], fds: list[int]) -> dict[str, Any]:
         job = int(header["job"])
@@ -111,22 +116,36 @@ class Zygote:
         self.jobs[job] = {"pid": pid, "uid": uid, "start": time.monotonic()}
         return {"pid": pid}
 
-    def _finish(self, job: int) -> dict[str, Any]:
+    def _finish(self, job: int, wait_s: float) -> tuple[dict[str, Any], Any]:
+        """How the job's process ended (waiting up to ``wait_s`` when it is expected to be dying),
+        and a clean-up that kills everything it started."""
         info = self.jobs.pop(job, None)
         if info is None:
-            return {"status": "unknown"}
+            return {"status": "unknown"}, None
         pid = info["pid"]
         status: dict[str, Any] = {"status": "killed"}
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                done, code = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, code = -1, 0
+            if done == pid:
+                status = _describe(code)
+                break
+            if done == -1 or time.monotonic() >= deadline:
+                break
+            time.sleep(0.002)
         try:
-            done, code = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done, code = pid, 0
-        if done == pid:
-            status = _describe(code)
-        self._kill_tree(pid, info["uid"])
-        status["leftover_killed"] = self._reap()
-        shutil.rmtree(os.path.join(self.workroot, f"job-{job}"), ignore_errors=True)
-        return status
+            os.killpg(pid, signal.SIGKILL)  # the job's own group first: usually all there is
+        except (ProcessLookupError, PermissionError):
+            pass
+
+        def cleanup() -> None:
+            self._kill_tree(pid, info["uid"])
+            shutil.rmtree(os.path.join(self.workroot, f"job-{job}"), ignore_errors=True)
+
+        return status, cleanup
 
     def _kill_tree(self, pid: int, uid: int | None) -> None:
         # A submission may fork, setsid and double-fork. Orphans are re-parented to us (we are a
@@ -147,7 +166,7 @@ class Zygote:
             self._reap()
             if not victims:
                 return
-            time.sleep(0.005)
+            time.sleep(0.002)
 
     def _reap(self) -> int:
         count = 0
