@@ -101,6 +101,13 @@ class _Collector:
             self.results.append(self._result(item, state))
 
     def _result(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
+        result = self._classify(item, state)
+        if not self.hidden and result.status == "fail":
+            # visible tests: point at the code the learner may read
+            result.message += f"\n(test code: {self.question.public_tests}::{result.name})"
+        return result
+
+    def _classify(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
         name = item.nodeid.split("::", 1)[-1]
         proxy = self.proxies.get(item.nodeid)
         output = proxy.output[:MAX_OUTPUT_SHOWN] if isinstance(proxy, RemoteModule) else ""

@@ -79,7 +79,8 @@ def test_runtime_error_points_at_the_learners_line(engine: Engine, bank: Bank) -
 
 
 def test_returning_an_object_is_a_wrong_answer_with_advice(engine: Engine, bank: Bank) -> None:
-    src = "class Box:\n    pass\n\ndef square(x):\n    return Box()\n\ndef check_positive(x):\n    return True\n"
+    src = ("class Box:\n    pass\n\ndef square(x):\n    return Box()\n\n"
+           "def check_positive(x):\n    return True\n")
     tests = by_name(judge(engine, bank, src))
     msg = tests["test_square_matches"].message
     assert tests["test_square_matches"].verdict == "Wrong Answer"
