@@ -9,6 +9,7 @@ this object only forwards calls (see judge/remote.py). Tests never import either
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import itertools
 import sys
@@ -39,7 +40,15 @@ class LocalModule:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self._module, name)
+        target = getattr(self._module, name)
+        if not callable(target) or isinstance(target, type):
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            # like the sandbox, the callee gets copies: an in-place change cannot leak back
+            return target(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+
+        return call
 
     def run(self, probe: Callable[[Any], Any]) -> Any:
         return probe(self._module)

@@ -1,0 +1,14 @@
+"""Reference: SimSiam, Chen & He (2021), arXiv:2011.10566, Eq. 1-4 (symmetric, stop-gradient)."""
+
+import torch
+import torch.nn.functional as F
+
+
+def _neg_cos(p, z):
+    p = F.normalize(p, dim=1, eps=1e-12)
+    z = F.normalize(z.detach(), dim=1, eps=1e-12)
+    return -(p * z).sum(dim=1).mean()
+
+
+def simsiam_loss(p1, p2, z1, z2):
+    return 0.5 * _neg_cos(p1, z2) + 0.5 * _neg_cos(p2, z1)
