@@ -26,6 +26,7 @@ from judge.model import (
 )
 
 BANK_ENV = "METAJUDGE_BANK"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 FRONT_MATTER_KEYS = {
     "id": "the question id; must equal the folder name",
@@ -159,7 +160,7 @@ def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
         return None
     yaml_text, body, body_line = parts
     try:
-        meta = yaml.safe_load(yaml_text)
+        meta = yaml.load(yaml_text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

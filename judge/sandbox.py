@@ -109,7 +109,7 @@ def bwrap_works() -> bool:
     ok = False
     if shutil.which("bwrap"):
         cmd = bwrap_command(sys.executable, 0, os.geteuid() == 0)
-        cmd = cmd[: cmd.index("--")] + ["--", sys.executable, "-I", "-c", "pass"]
+        cmd = cmd[: cmd.index("--")] + ["--", "/usr/bin/true"]
         try:
             ok = subprocess.run(cmd, capture_output=True, timeout=30).returncode == 0
         except (OSError, subprocess.TimeoutExpired):
