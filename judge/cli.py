@@ -243,6 +243,23 @@ def new(ctx: click.Context, qid: str, kind: str, topic: str, title: str, difficu
 
 
 @cli.command()
+@click.argument("qid")
+@click.argument("letter")
+@click.pass_context
+def answer(ctx: click.Context, qid: str, letter: str) -> None:
+    """Answer a concept question's multiple-choice form (exit 0 when right)."""
+    from judge.quiz import answer as check_answer
+
+    result = check_answer(find_question(_bank(ctx), qid), letter)
+    if result.correct:
+        click.echo(f"Correct: {result.letter}. {result.why}")
+    else:
+        click.echo(f"Not {result.letter}: {result.why}\nTry again, or see the answer with "
+                   f"`judge show {qid} --solution`.")
+    sys.exit(0 if result.correct else 1)
+
+
+@cli.command()
 @click.pass_context
 def progress(ctx: click.Context) -> None:
     """Show which coding tasks you have solved, per topic."""

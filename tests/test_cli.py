@@ -32,8 +32,8 @@ def bank_copy(tmp_path: Path) -> Path:
 
 def test_list_table_and_json() -> None:
     table = run("list")
-    assert table.exit_code == 0 and "distillation-loss" in table.output and "1 question(s)" in table.output
-    rows = json.loads(run("list", "--json").output)
+    assert table.exit_code == 0 and "distillation-loss" in table.output and "2 question(s)" in table.output
+    rows = json.loads(run("list", "--json", "--kind", "coding").output)
     assert rows == [{"id": "distillation-loss", "title": "Hinton knowledge-distillation loss",
                      "kind": "coding", "topic": "distillation", "difficulty": "easy",
                      "tags": ["knowledge-distillation", "kl-divergence", "temperature", "softmax"]}]
@@ -44,7 +44,7 @@ def test_list_table_and_json() -> None:
 def test_bank_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("METAJUDGE_BANK", str(MINI))
     result = CliRunner().invoke(cli, ["list", "--json"])
-    assert [r["id"] for r in json.loads(result.output)] == ["distillation-loss"]
+    assert [r["id"] for r in json.loads(result.output)] == ["distillation-loss", "quiz-question"]
 
 
 def test_show_reveals_hints_one_at_a_time() -> None:
@@ -184,3 +184,14 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in cli.commands.items():
         assert command.help, name
         assert f"judge {name}" in readme, f"`judge {name}` is not documented in README.md"
+
+
+def test_answer_checks_a_multiple_choice_form() -> None:
+    right = run("answer", "quiz-question", "b")
+    assert right.exit_code == 0 and right.output.startswith("Correct: B.")
+    wrong = run("answer", "quiz-question", "A")
+    assert wrong.exit_code == 1 and "Not A:" in wrong.output and "--solution" in wrong.output
+    bad = run("answer", "quiz-question", "Z")
+    assert bad.exit_code == 2 and "not one of A, B" in bad.output
+    none = run("answer", "distillation-loss", "A")
+    assert none.exit_code == 2 and "no multiple-choice form" in none.output
