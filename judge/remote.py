@@ -163,7 +163,9 @@ class RemoteModule:
         self._job, self._sock = job, sock
         self._reader = _OutputReader(out_r, int(self._limits.output_kb * 1024), self._kill_now)
         self._reader.start()
-        header = self._receive()[0]
+        # importing the submission has its own allowance, so a slow machine does not eat the
+        # test's time limit; a submission that sleeps at import still cannot wait forever
+        header = self._receive(budget=3 * self._limits.time_s)[0]
         if not header.get("ready"):
             info = header.get("error") or {}
             text = describe_error(info)
@@ -234,22 +236,26 @@ class RemoteModule:
             self._fail(SubmissionBadResult(text))
         return self._fail(_raised(text, str(info.get("type", ""))))
 
-    def _receive(self) -> tuple[dict[str, Any], list[bytes]]:
+    def _receive(self, budget: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
         assert self._sock is not None
-        remaining = self._limits.time_s - self._spent
+        remaining = budget if budget is not None else self._limits.time_s - self._spent
         start = time.monotonic()
         try:
             self._sock.settimeout(max(remaining, 0.001))
             return wire.recv(self._sock)
         except TimeoutError:
             self.close()
+            what = "being imported" if budget is not None else "this test"
             return self._fail(SubmissionTimeout(
+                f"time limit exceeded: the submission ran for more than {remaining:g} s "
+                f"of wall time while {what}" if budget is not None else
                 f"time limit exceeded: the submission ran for more than {self._limits.time_s:g} s "
-                "of wall time in this test"))
+                f"of wall time in {what}"))
         except (EOFError, OSError, wire.WireError):
             return self._died()
         finally:
-            self._spent += time.monotonic() - start
+            if budget is None:
+                self._spent += time.monotonic() - start
 
     def _died(self) -> Any:
         self.close(wait_s=2.0)

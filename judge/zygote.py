@@ -389,6 +389,10 @@ def main() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    # Move everything imported so far out of the collector's reach: a child's garbage collection
+    # would otherwise touch (and so copy-on-write) the whole pre-imported heap.
+    gc.collect()
+    gc.freeze()
     Zygote(ctl).serve()
 
 
