@@ -245,12 +245,12 @@ class RemoteModule:
             return wire.recv(self._sock)
         except TimeoutError:
             self.close()
-            what = "being imported" if budget is not None else "this test"
-            return self._fail(SubmissionTimeout(
-                f"time limit exceeded: the submission ran for more than {remaining:g} s "
-                f"of wall time while {what}" if budget is not None else
-                f"time limit exceeded: the submission ran for more than {self._limits.time_s:g} s "
-                f"of wall time in {what}"))
+            if budget is not None:
+                text = f"time limit exceeded: importing the submission took more than {budget:g} s"
+            else:
+                text = (f"time limit exceeded: the submission ran for more than "
+                        f"{self._limits.time_s:g} s of wall time in this test")
+            return self._fail(SubmissionTimeout(text))
         except (EOFError, OSError, wire.WireError):
             return self._died()
         finally:
