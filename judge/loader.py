@@ -137,7 +137,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         return None
     yaml_text = text[4:end]
     body = text[end + 5:]
-    return yaml_text, body, yaml_text.count("\n") + 3
+    return yaml_text, body, yaml_text.count("\n") + 4
 
 
 def _key_line(md: Path, key: str) -> int | None:

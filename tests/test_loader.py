@@ -59,7 +59,8 @@ def test_all_errors_are_collected_in_one_pass(problems: list[Problem]) -> None:
 
 def test_lines_are_given_where_known(problems: list[Problem]) -> None:
     assert _find(problems, "misspelled-key", "dificulty").line == 7
-    assert _find(problems, "unbalanced-math", "math").line == 21
+    assert _find(problems, "unbalanced-math", "math").line == 22
+    assert _find(problems, "unknown-section", "section 'Followups'").line == 33
     assert _find(problems, "bad-yaml", "front matter").line == 4
 
 

@@ -1,4 +1,4 @@
-"""The built site in a real browser: Debian's Chromium driven by Playwright, from file:// and served.
+"""The built site in a real browser (Debian's Chromium via Playwright), from file:// and served.
 
 Needs /usr/bin/chromium (apt-get install chromium) and axe-core (npm ci in site/). Screenshots
 go to tests/artifacts/ for a person to look at.
@@ -22,7 +22,8 @@ from judge.sitegen import build_site, make_server
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = pytest.mark.browser
+# One xdist worker runs them all: they share one build, one server and one Chromium.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site-browser")]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_BANK = REPO / "tests" / "fixtures" / "site_bank"
@@ -91,12 +92,19 @@ class Recorder:
         context.route("**/*", self._route)
         context.on("request", lambda r: self._seen(r.url))
         context.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        context.on("response", lambda r: r.status >= 400 and self.failed.append(
-            f"{r.url}: HTTP {r.status}"))
+        context.on("response", self._response)
         context.on("page", self._watch)
 
+    def _response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url}: HTTP {response.status}")
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
     def _watch(self, page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _seen(self, url: str) -> None:

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from judge.sitegen.errors import SiteBuildError
 
 NODE_ENV = "METAJUDGE_NODE"
 TIMEOUT_S = 120
+CHUNK_MIN = 400  # below this many formulas a second Node process costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,27 @@ class Formula:
     display: bool
     file: str
     line: int
+
+
+def _run(command: list[str], keys: list[tuple[str, bool]]) -> list[dict[str, object]]:
+    try:
+        proc = subprocess.run(
+            command, input=json.dumps(keys), capture_output=True,
+            text=True, encoding="utf-8", timeout=TIMEOUT_S, check=False,
+        )
+    except OSError as exc:
+        raise SiteBuildError(f"cannot run Node.js ({exc.strerror or exc}) to render math",
+                             f"Install Node.js 18 or newer, or point {NODE_ENV} at it.") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise SiteBuildError(
+            f"KaTeX did not finish rendering {len(keys)} formulas in {TIMEOUT_S} s",
+            "Check that `node` runs, then build again.") from exc
+    if proc.returncode != 0:
+        raise SiteBuildError(
+            f"the math renderer failed: {proc.stderr.strip()[-800:]}",
+            "Run `node --version` (18 or newer is needed) and check site/vendor/katex/.")
+    results: list[dict[str, object]] = json.loads(proc.stdout)
+    return results
 
 
 def find_node() -> str:
@@ -50,23 +73,14 @@ def render_formulas(formulas: Sequence[Formula], site_dir: Path) -> dict[tuple[s
     if not script.is_file():
         raise SiteBuildError(f"the math renderer {script} is missing",
                              "Restore site/tools/render-math.cjs and site/vendor/katex/.")
-    try:
-        proc = subprocess.run(
-            [find_node(), str(script)], input=json.dumps(keys), capture_output=True,
-            text=True, encoding="utf-8", timeout=TIMEOUT_S, check=False,
-        )
-    except OSError as exc:
-        raise SiteBuildError(f"cannot run Node.js ({exc.strerror or exc}) to render math",
-                             f"Install Node.js 18 or newer, or point {NODE_ENV} at it.") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SiteBuildError(
-            f"KaTeX did not finish rendering {len(keys)} formulas in {TIMEOUT_S} s",
-            "Check that `node` runs, then build again.") from exc
-    if proc.returncode != 0:
-        raise SiteBuildError(
-            f"the math renderer failed: {proc.stderr.strip()[-800:]}",
-            "Run `node --version` (18 or newer is needed) and check site/vendor/katex/.")
-    results: list[dict[str, object]] = json.loads(proc.stdout)
+    command = [find_node(), str(script)]
+    # One Node process per core for big banks: KaTeX is single-threaded and most of the build.
+    workers = max(1, min(os.cpu_count() or 1, len(keys) // CHUNK_MIN))
+    size = -(-len(keys) // workers)
+    chunks = [keys[i:i + size] for i in range(0, len(keys), size)]
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        parts = list(pool.map(lambda chunk: _run(command, chunk), chunks))
+    results = [res for part in parts for res in part]
     rendered: dict[tuple[str, bool], str] = {}
     errors: dict[tuple[str, bool], str] = {}
     for key, res in zip(keys, results, strict=True):
