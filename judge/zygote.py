@@ -367,6 +367,24 @@ def _serve_job(sock: socket.socket, path: str, entry_points: list[str]) -> None:
         _reply(sock, {"ok": True, "value": tree}, out)
 
 
+def _warm_up(torch: Any) -> None:
+    """Pay torch's lazy first-use costs (autograd, optimisers, conv kernels) once, not per job."""
+    try:
+        net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2),
+                                  torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(8, 2))
+        for opt in (torch.optim.SGD(net.parameters(), lr=0.1),
+                    torch.optim.Adam(net.parameters(), lr=0.1)):
+            loss = torch.nn.functional.cross_entropy(net(torch.randn(2, 1, 4, 4)),
+                                                     torch.tensor([0, 1]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        x = torch.randn(3, requires_grad=True)
+        torch.autograd.grad((x * x).sum(), x, create_graph=True)
+    except Exception:  # noqa: BLE001 - a warm-up must never stop the sandbox from starting
+        pass
+
+
 def main() -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -389,6 +407,7 @@ def main() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    _warm_up(torch)
     # Move everything imported so far out of the collector's reach: a child's garbage collection
     # would otherwise touch (and so copy-on-write) the whole pre-imported heap.
     gc.collect()
