@@ -1,0 +1,218 @@
+"""Hidden tests for ssl-pretrain-step: loss, augmentation behaviour, the step, learning."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from judge.testing import assert_close, clone_all, generator, make_embeddings
+
+
+def make_dataset(n_per_class, seed, k=4, size=8, max_shift=3, noise=0.3):
+    """k classes; each image is its class's +-1 pattern rolled to a random place, plus noise."""
+    protos = torch.sign(torch.randn(k, 1, size, size, generator=generator(1000)))
+    g = generator(seed)
+    labels = torch.arange(k).repeat_interleave(n_per_class)
+    shifts = torch.randint(-max_shift, max_shift + 1, (labels.numel(), 2), generator=g)
+    imgs = torch.stack([torch.roll(protos[y], (int(s[0]), int(s[1])), dims=(-2, -1))
+                        for y, s in zip(labels, shifts)])
+    return imgs + noise * torch.randn(imgs.shape, generator=g), labels
+
+
+def fixed_augment(images, generator, max_shift=2, noise_std=0.1):
+    """A stand-in augmentation for exact comparisons of the step (noise only)."""
+    return images + 0.3 * torch.randn(images.shape, generator=generator, dtype=images.dtype)
+
+
+def pretrain(m, seed, steps=80):
+    """Random-init and pretrained features of held-out images, plus the loss curve."""
+    xtr, _ = make_dataset(16, seed + 1)
+    xte, _ = make_dataset(64, seed + 2)
+    xssl, _ = make_dataset(32, seed + 3)
+    torch.manual_seed(seed)
+    model = m.SSLModel()
+    model.eval()
+    with torch.no_grad():
+        before = (model.features(xtr), model.features(xte))
+    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+    g = generator(seed + 7)
+    losses = [m.ssl_step(model, xssl, opt, g, 0.5) for _ in range(steps)]
+    model.eval()
+    with torch.no_grad():
+        after = (model.features(xtr), model.features(xte))
+    return {"losses": losses, "before": before, "after": after}
+
+
+def probe_accuracy(ftr, ytr, fte, yte, k=4, steps=300, lr=0.5):
+    """Logistic regression on standardised features (full-batch gradient descent, fixed
+    steps, written out by hand); accuracy on the held-out features."""
+    mu, sd = ftr.mean(0), ftr.std(0) + 1e-6
+    ftr, fte = (ftr - mu) / sd, (fte - mu) / sd
+    w = torch.zeros(ftr.shape[1], k)
+    b = torch.zeros(k)
+    onehot = F.one_hot(ytr, k).to(ftr.dtype)
+    for _ in range(steps):
+        err = (torch.softmax(ftr @ w + b, 1) - onehot) / ftr.shape[0]
+        w -= lr * ftr.t() @ err
+        b -= lr * err.sum(0)
+    return ((fte @ w + b).argmax(1) == yte).float().mean().item()
+
+
+# ------------------------------------------------------------------------------ the loss
+
+@pytest.mark.parametrize("n,d,tau", [(8, 16, 0.5), (3, 4, 0.1)], ids=["N8-D16-t0.5", "N3-D4-t0.1"])
+def test_nt_xent_matches_reference(submission, reference, n, d, tau):
+    z1, z2 = make_embeddings(n, d, seed=n), make_embeddings(n, d, seed=n + 50)
+    assert_close(submission.nt_xent(z1, z2, tau), reference.nt_xent(z1, z2, tau),
+                 name="NT-Xent (2N anchors, 2N-2 negatives each, cosine similarity)")
+
+
+def test_nt_xent_single_pair_is_zero(submission):
+    z1, z2 = make_embeddings(1, 5, seed=1), make_embeddings(1, 5, seed=2)
+    assert_close(submission.nt_xent(z1, z2, 0.5), torch.tensor(0.0), atol=1e-6,
+                 name="NT-Xent with N=1 (no negatives, the anchor itself excluded)")
+
+
+def test_nt_xent_small_temperature_float64(submission, reference):
+    z1 = make_embeddings(4, 6, seed=3, dtype=torch.float64)
+    z2 = z1 + 0.01 * make_embeddings(4, 6, seed=4, dtype=torch.float64)
+    assert_close(submission.nt_xent(z1, z2, 0.001), reference.nt_xent(z1, z2, 0.001), rtol=1e-6,
+                 name="NT-Xent in float64 at temperature 0.001 (stable log-softmax?)")
+
+
+# ------------------------------------------------------------------------------ augment
+
+def test_augment_keeps_shape_dtype_and_input(submission):
+    def probe(m):
+        x = torch.randn(5, 1, 8, 8, generator=generator(5), dtype=torch.float64)
+        before = clone_all(x)
+        out = m.augment(x, generator(6))
+        return {"shape": list(out.shape), "dtype": str(out.dtype), "x": x, "before": before}
+
+    got = submission.run(probe)
+    assert got["shape"] == [5, 1, 8, 8] and got["dtype"] == "torch.float64", (
+        f"augment should keep shape and dtype, got {got['shape']} {got['dtype']}")
+    assert_close(got["x"], got["before"], rtol=0.0, atol=0.0, name="images after augment")
+
+
+def test_augment_is_reproducible_and_random(submission):
+    def probe(m):
+        x = torch.randn(6, 1, 8, 8, generator=generator(7))
+        g = generator(8)
+        return m.augment(x, generator(8)), m.augment(x, generator(8)), m.augment(x, g), m.augment(x, g)
+
+    a1, a2, v1, v2 = submission.run(probe)
+    assert_close(a1, a2, rtol=0.0, atol=0.0, name="two views from equally seeded generators")
+    assert not torch.allclose(v1, v2), "two successive views from one generator should differ"
+
+
+def test_noise_free_views_are_shifts_or_flips_of_each_image(submission):
+    x = torch.randn(12, 1, 6, 7, generator=generator(9))
+
+    def probe(m):
+        return m.augment(x, generator(10), max_shift=2, noise_std=0.0)
+
+    out = submission.run(probe)
+    for i in range(12):
+        cands = [torch.roll(x[i], (dy, dx), dims=(-2, -1)) for dy in range(-2, 3)
+                 for dx in range(-2, 3)]
+        cands += [c.flip(-1) for c in cands]
+        assert any(torch.allclose(out[i], c, atol=1e-6) for c in cands), (
+            f"noise-free view of image {i} is not a circular shift by at most 2 "
+            f"(then possibly a left-right flip) of that image")
+
+
+def test_shifts_and_flips_are_drawn_per_image(submission):
+    x = torch.zeros(400, 1, 5, 5)
+    x[:, 0, 0, 0] = 1.0                                  # a single bright pixel at (0, 0)
+
+    def probe(m):
+        return m.augment(x, generator(11), max_shift=2, noise_std=0.0)
+
+    out = submission.run(probe)
+    pos = out.reshape(400, 25).argmax(1)
+    counts = torch.bincount(pos, minlength=25).float() / 400
+    assert int((counts > 0).sum()) == 25, (
+        "over 400 images, a pixel should land on all 25 positions of a 5x5 image "
+        "(shift in -2..2 on each axis, flip; drawn independently per image)")
+    assert float(counts.max()) < 0.12, (
+        "positions are too concentrated: shifts (and flips) should be drawn independently for "
+        "every image, uniformly over -max_shift..max_shift")
+
+
+def test_noise_has_the_stated_std(submission):
+    x = torch.full((50, 1, 8, 8), 0.7)                   # shift- and flip-invariant images
+
+    def probe(m):
+        return m.augment(x, generator(12), max_shift=2, noise_std=0.25)
+
+    out = submission.run(probe)
+    noise = out - 0.7
+    assert abs(float(noise.mean())) < 0.02 and abs(float(noise.std()) - 0.25) < 0.0125, (
+        f"added noise should have mean 0 and std noise_std=0.25, got mean "
+        f"{float(noise.mean()):.3f}, std {float(noise.std()):.3f}")
+
+
+# ------------------------------------------------------------------------------ the step
+
+def test_step_matches_reference_with_a_fixed_augmentation(submission, reference):
+    def probe(m):
+        saved = m.augment
+        m.augment = fixed_augment
+        try:
+            torch.manual_seed(13)
+            model = m.SSLModel()
+            opt = torch.optim.SGD(model.parameters(), lr=0.5)
+            x, _ = make_dataset(3, 14)
+            g = generator(15)
+            losses = [m.ssl_step(model, x, opt, g, 0.5) for _ in range(2)]
+        finally:
+            m.augment = saved
+        return {"losses": losses, "params": [p.detach().clone() for p in model.parameters()]}
+
+    got, want = submission.run(probe), reference.run(probe)
+    assert_close(got["losses"], want["losses"],
+                 name="losses of two steps with a stand-in augment (views drawn by augment, "
+                      "loss of model(v1), model(v2))")
+    assert_close(got["params"], want["params"],
+                 name="parameters after two steps (gradients through both views, zeroed "
+                      "between steps)")
+
+
+def test_step_leaves_images_unchanged(submission):
+    def probe(m):
+        torch.manual_seed(16)
+        model = m.SSLModel()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        x, _ = make_dataset(2, 17)
+        before = clone_all(x)
+        m.ssl_step(model, x, opt, generator(18), 0.5)
+        return before, x
+
+    before, after = submission.run(probe)
+    assert_close(after, before, rtol=0.0, atol=0.0, name="images after ssl_step")
+
+
+def test_loss_falls_during_pretraining(submission):
+    def probe(m):
+        return pretrain(m, 20)["losses"]
+
+    losses = submission.run(probe)
+    first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
+    assert last < 0.95 * first, (
+        f"80 Adam steps (lr 5e-3) should lower the contrastive loss by at least 5%: "
+        f"first 5 mean {first:.3f}, last 5 mean {last:.3f}")
+
+
+def test_pretrained_features_beat_random_features_under_a_linear_probe(submission):
+    def probe(m):
+        return pretrain(m, 30)
+
+    out = submission.run(probe)
+    _, ytr = make_dataset(16, 31)
+    _, yte = make_dataset(64, 32)
+    acc_random = probe_accuracy(out["before"][0], ytr, out["before"][1], yte)
+    acc_learned = probe_accuracy(out["after"][0], ytr, out["after"][1], yte)
+    assert acc_learned >= acc_random + 0.10, (
+        f"linear probe on held-out images: pretrained features {acc_learned:.2f} vs random-init "
+        f"features {acc_random:.2f}; pretraining should add at least 0.10 (do the views differ "
+        f"by shifts? does the loss pull the two views of an image together?)")

@@ -1,0 +1,15 @@
+"""Mistake: the teacher output is not centred in the loss (only sharpened); the center is
+updated but never used, so nothing prevents one dimension from dominating (collapse)."""
+
+import torch
+import torch.nn.functional as F
+
+
+def dino_loss(student_out, teacher_out, center, student_temp, teacher_temp, center_momentum):
+    teacher_out = teacher_out.detach()
+    p_t = F.softmax(teacher_out / teacher_temp, dim=-1)
+    log_p_s = F.log_softmax(student_out / student_temp, dim=-1)
+    terms = [(-(p_t[a] * log_p_s[b]).sum(-1)).mean()
+             for a in range(teacher_out.shape[0]) for b in range(student_out.shape[0]) if a != b]
+    new_center = center * center_momentum + teacher_out.flatten(0, 1).mean(0) * (1 - center_momentum)
+    return sum(terms) / len(terms), new_center

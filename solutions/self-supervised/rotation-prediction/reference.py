@@ -1,0 +1,18 @@
+"""Reference: rotation-prediction pretext task (Gidaris, Singh & Komodakis 2018, arXiv:1803.07728)."""
+
+import torch
+import torch.nn.functional as F
+
+
+def rotate_batch(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    if images.shape[-1] != images.shape[-2]:
+        raise ValueError(f"images must be square, got {tuple(images.shape[-2:])}")
+    n = images.shape[0]
+    rotated = torch.cat([torch.rot90(images, k, dims=(-2, -1)) for k in range(4)], 0)
+    labels = torch.arange(4, device=images.device).repeat_interleave(n)
+    return rotated, labels
+
+
+def rotation_loss(model, images: torch.Tensor) -> torch.Tensor:
+    rotated, labels = rotate_batch(images)
+    return F.cross_entropy(model(rotated), labels)

@@ -1,0 +1,21 @@
+"""Mistake: every kernel sum is divided by m^2 (the size of x), which is only right when both samples have the same size."""
+
+import torch
+
+
+def _sq_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    diff = a.unsqueeze(1) - b.unsqueeze(0)          # (m, n, d): exact, translation invariant
+    return diff.pow(2).sum(-1)
+
+
+def _kernel(a: torch.Tensor, b: torch.Tensor, sigmas) -> torch.Tensor:
+    d2 = _sq_dists(a, b)
+    return sum(torch.exp(-d2 / (2.0 * float(s) ** 2)) for s in sigmas)
+
+
+def mmd2(x: torch.Tensor, y: torch.Tensor, sigmas) -> torch.Tensor:
+    m = x.shape[0]                                  # written for equal sample sizes
+    k_xx = _kernel(x, x, sigmas).sum() / (m * m)
+    k_yy = _kernel(y, y, sigmas).sum() / (m * m)
+    k_xy = _kernel(x, y, sigmas).sum() / (m * m)
+    return k_xx + k_yy - 2.0 * k_xy
