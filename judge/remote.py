@@ -7,9 +7,9 @@ becomes a ``SubmissionFailure`` carrying the verdict it implies; the runner read
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -96,30 +96,40 @@ def describe_error(info: dict[str, Any]) -> str:
     return text
 
 
-class _OutputReader(threading.Thread):
-    """Drains a job's stdout/stderr pipe, keeping at most ``cap`` bytes."""
+class _Output:
+    """A job's stdout/stderr pipe, read without blocking while we wait for its replies.
 
-    def __init__(self, fd: int, cap: int, on_overflow: Callable[[], None]) -> None:
-        super().__init__(daemon=True)
-        self.fd, self.cap, self.on_overflow = fd, cap, on_overflow
+    The child flushes its streams before every reply, so everything it printed during a call is
+    in the pipe by the time the reply arrives. At most ``cap`` bytes are kept.
+    """
+
+    def __init__(self, fd: int, cap: int) -> None:
+        os.set_blocking(fd, False)
+        self.fd, self.cap = fd, cap
         self.data = bytearray()
         self.overflow = False
 
-    def run(self) -> None:
-        try:
-            while True:
+    def drain(self) -> None:
+        while self.fd >= 0:
+            try:
                 chunk = os.read(self.fd, 65536)
-                if not chunk:
-                    return
-                room = self.cap - len(self.data)
-                self.data += chunk[: max(room, 0)]
-                if len(chunk) > room and not self.overflow:
-                    self.overflow = True
-                    self.on_overflow()
-        except OSError:
-            return
-        finally:
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.close()
+                return
+            room = self.cap - len(self.data)
+            self.data += chunk[: max(room, 0)]
+            if len(chunk) > room:
+                self.overflow = True
+                return
+
+    def close(self) -> None:
+        if self.fd >= 0:
             os.close(self.fd)
+            self.fd = -1
 
 
 class RemoteModule:
@@ -131,9 +141,8 @@ class RemoteModule:
         self._entry_points = entry_points
         self._job: int | None = None
         self._sock: socket.socket | None = None
-        self._reader: _OutputReader | None = None
+        self._out: _Output | None = None
         self._spent = 0.0
-        self._killed = threading.Event()
         self.failure: SubmissionFailure | None = None
         self.calls = 0
         self.end_status: dict[str, Any] = {}
@@ -161,8 +170,7 @@ class RemoteModule:
             return
         job, sock, out_r = self._engine.spawn(self._source, self._limits, self._entry_points)
         self._job, self._sock = job, sock
-        self._reader = _OutputReader(out_r, int(self._limits.output_kb * 1024), self._kill_now)
-        self._reader.start()
+        self._out = _Output(out_r, int(self._limits.output_kb * 1024))
         # importing the submission has its own allowance, so a slow machine does not eat the
         # test's time limit; a submission that sleeps at import still cannot wait forever
         header = self._receive(budget=3 * self._limits.time_s)[0]
@@ -183,25 +191,18 @@ class RemoteModule:
         if self._sock is not None:
             self._sock.close()
         self.end_status = self._engine.finish(job, wait_s)
-        if self._reader is not None:
-            self._reader.join(timeout=2)
+        if self._out is not None:
+            self._out.drain()
+            self._out.close()
 
     @property
     def output(self) -> str:
-        if self._reader is None:
+        if self._out is None:
             return ""
-        text = self._reader.data.decode("utf-8", errors="replace")
-        return text + ("\n[output truncated]" if self._reader.overflow else "")
+        text = self._out.data.decode("utf-8", errors="replace")
+        return text + ("\n[output truncated]" if self._out.overflow else "")
 
     # -- internals
-
-    def _kill_now(self) -> None:
-        self._killed.set()
-        if self._sock is not None:
-            try:
-                self._sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def _fail(self, failure: SubmissionFailure) -> Any:
         if failure.fatal and self.failure is None:
@@ -237,30 +238,48 @@ class RemoteModule:
         return self._fail(_raised(text, str(info.get("type", ""))))
 
     def _receive(self, budget: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
-        assert self._sock is not None
+        """Wait for the job's next reply within the time left, reading its output meanwhile."""
+        assert self._sock is not None and self._out is not None
         remaining = budget if budget is not None else self._limits.time_s - self._spent
         start = time.monotonic()
+        deadline = start + max(remaining, 0.001)
         try:
-            self._sock.settimeout(max(remaining, 0.001))
-            return wire.recv(self._sock)
-        except TimeoutError:
-            self.close()
-            if budget is not None:
-                text = f"time limit exceeded: importing the submission took more than {budget:g} s"
-            else:
-                text = (f"time limit exceeded: the submission ran for more than "
-                        f"{self._limits.time_s:g} s of wall time in this test")
-            return self._fail(SubmissionTimeout(text))
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return self._timed_out(budget)
+                watch = [self._sock] + ([self._out.fd] if self._out.fd >= 0 else [])
+                ready, _, _ = select.select(watch, [], [], left)
+                if self._out.fd in ready:
+                    self._out.drain()
+                    if self._out.overflow:
+                        return self._died()
+                if self._sock in ready:
+                    self._out.drain()  # what it printed before replying
+                    self._sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                    try:
+                        return wire.recv(self._sock)
+                    except TimeoutError:
+                        return self._timed_out(budget)
         except (EOFError, OSError, wire.WireError):
             return self._died()
         finally:
             if budget is None:
                 self._spent += time.monotonic() - start
 
+    def _timed_out(self, budget: float | None) -> Any:
+        self.close()
+        if budget is not None:
+            text = f"time limit exceeded: importing the submission took more than {budget:g} s"
+        else:
+            text = (f"time limit exceeded: the submission ran for more than "
+                    f"{self._limits.time_s:g} s of wall time in this test")
+        return self._fail(SubmissionTimeout(text))
+
     def _died(self) -> Any:
         self.close(wait_s=2.0)
         status = self.end_status
-        if self._killed.is_set() or (self._reader is not None and self._reader.overflow):
+        if self._out is not None and self._out.overflow:
             return self._fail(SubmissionOutput(
                 f"output limit exceeded: the submission printed more than "
                 f"{self._limits.output_kb:g} KB"))

@@ -202,6 +202,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
             code = pytest.main(args, plugins=[collector])
     finally:
         judge.testing.REDACT_EXPECTED = False
+        engine.sync()  # nothing of this submission outlives its run
         for name in set(sys.modules) - before:
             mod = sys.modules.get(name)
             if mod is not None and str(getattr(mod, "__file__", "") or "").startswith(

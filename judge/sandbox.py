@@ -212,6 +212,18 @@ class Engine:
                 raise SandboxError(f"the sandbox stopped answering: {exc}") from None
         return header
 
+    def sync(self) -> None:
+        """Return once every process of every finished job is gone."""
+        if self._ready is None:
+            return
+        with self._lock:
+            try:
+                socket.send_fds(self._ctl, [b"Y"], [])
+                wire.send(self._ctl, {"op": "sync"})
+                wire.recv(self._ctl)
+            except (OSError, EOFError, wire.WireError) as exc:
+                raise SandboxError(f"the sandbox stopped answering: {exc}") from None
+
     def close(self) -> None:
         try:
             self._ctl.close()

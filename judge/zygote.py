@@ -89,6 +89,8 @@ class Zygote:
                 reply = self._spawn(header, blobs, fds)
             elif op == "finish":
                 reply, cleanup = self._finish(int(header["job"]), float(header.get("wait_s", 0)))
+            elif op == "sync":
+                reply = self._sync()
             else:
                 reply = {"error": f"unknown op {op!r}"}
             for fd in fds:
@@ -147,17 +149,34 @@ class Zygote:
 
         return status, cleanup
 
+    def _sync(self) -> dict[str, Any]:
+        """Wait until every finished job's processes are gone (the judge asks at the end of a run)."""
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            leftover = [p for p in _descendants(os.getpid()) if not _is_zombie(p)]
+            for victim in leftover:
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self._reap()
+            if not leftover and not _descendants(os.getpid()):
+                return {"ok": True}
+            time.sleep(0.002)
+        return {"ok": False}
+
     def _kill_tree(self, pid: int, uid: int | None) -> None:
         # A submission may fork, setsid and double-fork. Orphans are re-parented to us (we are a
         # child subreaper), so every process left is a descendant of ours; with a per-job uid we
         # also kill(-1) as that uid, which reaches everything it owns in one sweep.
+        # The job's own process already has SIGKILL pending and runs no more code; not waiting
+        # for the kernel to tear it down keeps the next job from waiting on it.
+        self._reap()
         deadline = time.monotonic() + 5.0
-        rounds = 0
         while time.monotonic() < deadline:
-            victims = [p for p in _descendants(os.getpid()) if not _is_zombie(p)]
-            rounds += 1
-            if uid is not None and (rounds > 1 or len(victims) > 1):
-                _kill_as(uid)  # more than the job's own process: sweep everything of its uid
+            victims = [p for p in _descendants(os.getpid()) if p != pid and not _is_zombie(p)]
+            if uid is not None and victims:
+                _kill_as(uid)  # the job left processes behind: sweep everything of its uid
             for victim in victims:
                 try:
                     os.kill(victim, signal.SIGKILL)
