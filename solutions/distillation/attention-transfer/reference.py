@@ -4,7 +4,6 @@ Q = vec(sum_c |A_c|^2), normalised by max(||Q||_2, 1e-12); the loss follows the 
 beta / 2 * sum over layer pairs of the batch mean of || Q_s/||Q_s|| - Q_t/||Q_t|| ||_2 (unsquared).
 """
 
-import torch
 
 EPS = 1e-12
 

@@ -4,7 +4,6 @@ batch and the pairs; the loss uses the current center; the center is then update
 mean teacher output over all teacher views and examples.
 """
 
-import torch
 import torch.nn.functional as F
 
 

@@ -4,7 +4,6 @@ Per example 1/2 * ||u_h - r(v_g)||^2 summed over channels and positions, average
 r is a 'valid' (no padding, stride 1) convolution with the given weight and bias.
 """
 
-import torch
 import torch.nn.functional as F
 
 

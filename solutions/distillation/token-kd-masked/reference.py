@@ -4,7 +4,6 @@ averaged over the non-padding tokens of the whole batch (0 when there are none).
 are never read into the arithmetic, so any values there (even inf or NaN) have no effect.
 """
 
-import torch
 import torch.nn.functional as F
 
 

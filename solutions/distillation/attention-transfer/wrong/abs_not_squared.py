@@ -1,6 +1,5 @@
 """Mistake: the attention map sums |A_c| (p = 1) over channels instead of |A_c|^2 (p = 2)."""
 
-import torch
 import torch.nn.functional as F
 
 

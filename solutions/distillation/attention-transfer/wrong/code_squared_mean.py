@@ -1,7 +1,6 @@
 """Mistake: uses the popular code's convention, the mean of the squared differences over batch and
 positions, instead of the paper's batch mean of the (unsquared) L2 norm of the difference."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -1,7 +1,6 @@
 """Mistake: the attention maps are compared without L2 normalisation, so the loss depends on the
 scale of the activations (and student and teacher layers rarely share a scale)."""
 
-import torch
 
 
 def attention_map(features):

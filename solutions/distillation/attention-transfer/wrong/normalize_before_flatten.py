@@ -1,7 +1,6 @@
 """Mistake: F.normalize is applied to the (B, H, W) map before flattening, so its default dim=1
 normalises each column over H instead of the whole map over H*W."""
 
-import torch
 import torch.nn.functional as F
 
 

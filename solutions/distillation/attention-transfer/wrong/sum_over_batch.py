@@ -1,7 +1,6 @@
 """Mistake: the per-example distances are summed over the batch instead of averaged, so the loss
 scales with the batch size."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -1,7 +1,6 @@
 """Mistake: the teacher's features are not detached, so the loss also pushes gradients into the
 teacher network."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -1,7 +1,6 @@
 """Mistake: the EMA weights are the wrong way round: c <- (1 - m) c + m * batch mean, so with
 m = 0.9 the center jumps to the current batch instead of moving slowly."""
 
-import torch
 import torch.nn.functional as F
 
 

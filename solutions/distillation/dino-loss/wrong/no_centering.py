@@ -1,7 +1,6 @@
 """Mistake: the teacher output is not centred in the loss (only sharpened); the center is
 updated but never used, so nothing prevents one dimension from dominating (collapse)."""
 
-import torch
 import torch.nn.functional as F
 
 

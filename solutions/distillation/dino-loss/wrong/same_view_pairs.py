@@ -1,7 +1,6 @@
 """Mistake: the pairs where the student and the teacher see the same view are included, which
 rewards matching on identical inputs instead of enforcing local-to-global agreement."""
 
-import torch
 import torch.nn.functional as F
 
 

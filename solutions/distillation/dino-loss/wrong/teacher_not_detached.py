@@ -1,7 +1,6 @@
 """Mistake: the teacher output is not detached, so the loss sends gradients into the teacher
 (in DINO the teacher is updated only as an EMA of the student)."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -1,7 +1,6 @@
 """Mistake: the teacher is softened with the student temperature, so it is not sharpened
 (tau_t < tau_s is what counteracts the uniform collapse that centering encourages)."""
 
-import torch
 import torch.nn.functional as F
 
 

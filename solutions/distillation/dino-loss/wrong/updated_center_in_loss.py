@@ -1,7 +1,6 @@
 """Mistake: the center is updated first and the new center is used in the loss, instead of
 computing the loss with the current center and updating it afterwards."""
 
-import torch
 import torch.nn.functional as F
 
 

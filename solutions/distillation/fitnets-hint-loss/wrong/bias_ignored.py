@@ -1,7 +1,6 @@
 """Mistake: the regressor's bias is dropped (conv2d called without it), so r(v_g) is off by a
 per-channel constant and the bias receives no gradient."""
 
-import torch
 import torch.nn.functional as F
 
 

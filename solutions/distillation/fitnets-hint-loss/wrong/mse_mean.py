@@ -1,7 +1,6 @@
 """Mistake: F.mse_loss with its default mean reduction averages over every element (B*C*H*W)
 and drops the 1/2, instead of 1/2 * squared norm per example averaged over the batch."""
 
-import torch
 import torch.nn.functional as F
 
 

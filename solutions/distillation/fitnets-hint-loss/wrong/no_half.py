@@ -1,6 +1,5 @@
 """Mistake: the factor 1/2 of the paper's 1/2 ||u_h - r(v_g)||^2 is dropped."""
 
-import torch
 import torch.nn.functional as F
 
 

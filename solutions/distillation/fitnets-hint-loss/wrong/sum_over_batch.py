@@ -1,7 +1,6 @@
 """Mistake: the per-example losses are summed over the batch instead of averaged, so the loss
 (and the effective learning rate) grows with the batch size."""
 
-import torch
 import torch.nn.functional as F
 
 

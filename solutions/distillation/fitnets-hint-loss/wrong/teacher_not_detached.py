@@ -1,7 +1,6 @@
 """Mistake: the teacher's hint is not detached, so the hint loss also sends gradients into the
 teacher (which must stay fixed during hint training)."""
 
-import torch
 import torch.nn.functional as F
 
 

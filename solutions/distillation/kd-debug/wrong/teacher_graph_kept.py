@@ -2,7 +2,6 @@
 logits are not detached, so backward() fills the teacher's .grad (wasted work, and a bug as soon as
 an optimizer or a grad-norm clip sees those parameters)."""
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 

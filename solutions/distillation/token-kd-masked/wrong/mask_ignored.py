@@ -1,7 +1,6 @@
 """Mistake: the attention mask is ignored: the KL is averaged over every position, padding included
 (the DistilBERT-style batchmean over all B * L positions)."""
 
-import torch
 import torch.nn.functional as F
 
 

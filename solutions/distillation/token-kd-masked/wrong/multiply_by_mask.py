@@ -2,7 +2,6 @@
 finite padding, but 0 * NaN = NaN and 0 * inf = NaN: garbage (e.g. -inf fill values) at padded
 positions poisons the loss and the gradients."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -1,7 +1,6 @@
 """Mistake: the per-token KL at temperature T is not multiplied by T^2, so the distillation
 signal shrinks as the temperature grows."""
 
-import torch
 import torch.nn.functional as F
 
 

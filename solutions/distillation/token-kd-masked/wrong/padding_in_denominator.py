@@ -1,7 +1,6 @@
 """Mistake: padded tokens are zeroed but still counted in the average (divides by B * L), so the
 loss shrinks with the amount of padding."""
 
-import torch
 import torch.nn.functional as F
 
 
