@@ -133,7 +133,12 @@ class _Output:
 
 
 class RemoteModule:
-    """The ``submission`` fixture's value: a proxy to a fresh sandboxed child for one test."""
+    """A submission in the sandbox, seen as a module: calls are forwarded to a job child.
+
+    One job serves the tests of a run in turn (``begin_test`` resets the per-test time, CPU
+    and output accounting); a failure that leaves the job unusable (a limit, a crash) ends it,
+    and the next test gets a fresh one.
+    """
 
     def __init__(self, engine: Engine, source: bytes, limits: Limits,
                  entry_points: tuple[str, ...]) -> None:
@@ -143,9 +148,17 @@ class RemoteModule:
         self._sock: socket.socket | None = None
         self._out: _Output | None = None
         self._spent = 0.0
+        self._new_test = True
         self.failure: SubmissionFailure | None = None
         self.calls = 0
         self.end_status: dict[str, Any] = {}
+
+    def begin_test(self) -> None:
+        """Start a test's accounting: a full time budget, no calls, no output, no failure."""
+        self._spent, self.calls, self.failure, self._new_test = 0.0, 0, None, True
+        if self._out is not None:
+            self._out.data.clear()
+            self._out.overflow = False
 
     # -- module-like surface
 
@@ -205,8 +218,10 @@ class RemoteModule:
     # -- internals
 
     def _fail(self, failure: SubmissionFailure) -> Any:
-        if failure.fatal and self.failure is None:
-            self.failure = failure
+        if failure.fatal:
+            if self.failure is None:
+                self.failure = failure
+            self.close()  # the job may hold on to what broke it: the next test starts afresh
         raise failure
 
     def _request(self, header: dict[str, Any], payload: Any) -> Any:
@@ -219,6 +234,9 @@ class RemoteModule:
         except Exception as exc:  # noqa: BLE001 - a test bug: surface it as an internal error
             raise RuntimeError(f"the test passed a value that cannot be sent: {exc}") from None
         self.calls += 1
+        if self._new_test:
+            header = {**header, "cpu_s": self._limits.cpu_s}  # a fresh CPU budget per test
+            self._new_test = False
         try:
             wire.send(self._sock, header, [data])
         except OSError:

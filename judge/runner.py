@@ -67,11 +67,11 @@ class Report:
 class _Collector:
     """A pytest plugin object: makes the proxies and turns pytest's reports into TestResults."""
 
-    def __init__(self, engine: Engine, question: Question, source: bytes, hidden: bool,
+    def __init__(self, job: RemoteModule, question: Question, hidden: bool,
                  compile_failure: SubmissionFailure | None) -> None:
-        self.engine, self.question, self.source, self.hidden = engine, question, source, hidden
+        self.job, self.question, self.hidden = job, question, hidden
         self.compile_failure = compile_failure
-        self.proxies: dict[str, RemoteModule] = {}
+        self.proxies: dict[str, Any] = {}
         self.results: list[TestResult] = []
         self._phase: dict[str, dict[str, Any]] = {}
 
@@ -82,9 +82,9 @@ class _Collector:
         module = request.module
         with contextlib.suppress(ValueError, ImportError):
             cloudpickle.register_pickle_by_value(module)
-        proxy = _FailingModule(self.compile_failure) if self.compile_failure else RemoteModule(
-            self.engine, self.source, self.question.limits, self.question.entry_points)
-        self.proxies[request.node.nodeid] = proxy  # type: ignore[assignment]
+        proxy: Any = (_FailingModule(self.compile_failure) if self.compile_failure
+                      else _TestHandle(self.job))
+        self.proxies[request.node.nodeid] = proxy
         return proxy
 
     @pytest.hookimpl(hookwrapper=True)
@@ -110,7 +110,7 @@ class _Collector:
     def _classify(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
         name = item.nodeid.split("::", 1)[-1]
         proxy = self.proxies.get(item.nodeid)
-        output = proxy.output[:MAX_OUTPUT_SHOWN] if isinstance(proxy, RemoteModule) else ""
+        output = proxy.output[:MAX_OUTPUT_SHOWN] if proxy is not None else ""
         exc, duration = state["exc"], state["duration"]
         fatal = getattr(proxy, "failure", None)
         if fatal is not None:
@@ -142,6 +142,22 @@ class _Collector:
             # pytest's rewritten assert text shows expressions and values: never for hidden tests
             return first if first and not first.startswith("assert ") else "a check on your result failed"
         return text[:1000]
+
+
+class _TestHandle:
+    """What one test sees as ``submission``: the run's job, with this test's accounting."""
+
+    def __init__(self, job: RemoteModule) -> None:
+        self._job = job
+        job.begin_test()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._job, name)
+
+    def close(self) -> None:
+        """The job outlives the test; the runner ends it after the last one."""
 
 
 class _FailingModule:
@@ -182,14 +198,12 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
     tests = question.public_tests if suite == "public" else question.hidden_tests
     started = time.monotonic()
     compile_failure: SubmissionFailure | None = None
-    probe = RemoteModule(engine, source, question.limits, question.entry_points)
+    job = RemoteModule(engine, source, question.limits, question.entry_points)
     try:
-        probe.start()
+        job.start()  # import once up front: a compile error is reported once, not per test
     except SubmissionFailure as exc:
         compile_failure = exc
-    finally:
-        probe.close()
-    collector = _Collector(engine, question, source, suite == "hidden", compile_failure)
+    collector = _Collector(job, question, suite == "hidden", compile_failure)
     args = [str(tests), "-p", "judge.plugin", "-p", "no:cacheprovider", "-p", "no:randomly",
             "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN",
             f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
@@ -202,6 +216,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
             code = pytest.main(args, plugins=[collector])
     finally:
         judge.testing.REDACT_EXPECTED = False
+        job.close()
         engine.sync()  # nothing of this submission outlives its run
         for name in set(sys.modules) - before:
             mod = sys.modules.get(name)

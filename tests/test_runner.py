@@ -85,3 +85,16 @@ def test_returning_an_object_is_a_wrong_answer_with_advice(engine: Engine, bank:
     msg = tests["test_square_matches"].message
     assert tests["test_square_matches"].verdict == "Wrong Answer"
     assert "cannot cross the sandbox boundary" in msg
+
+
+def test_a_crash_in_one_test_does_not_take_down_the_others(engine: Engine, bank: Bank) -> None:
+    src = ("import os\n\ndef square(x):\n    return x * x\n\n"
+           "def check_positive(x):\n    os._exit(3)\n")
+    report = judge(engine, bank, src)
+    tests = by_name(report)
+    assert tests["test_rejects_negative_input"].verdict == "Runtime Error"
+    assert "exit code 3" in tests["test_rejects_negative_input"].message
+    assert tests["test_square_matches"].status == "pass"
+    assert tests["test_gradient_through_a_probe"].status == "pass"
+    assert tests["test_plain_assert_message"].status == "pass"
+    assert report.verdict == "Runtime Error"
