@@ -141,8 +141,9 @@ class RemoteModule:
     """
 
     def __init__(self, engine: Engine, source: bytes, limits: Limits,
-                 entry_points: tuple[str, ...]) -> None:
+                 entry_points: tuple[str, ...], warm_optimizers: bool = False) -> None:
         self._engine, self._source, self._limits = engine, source, limits
+        self._warm_optimizers = warm_optimizers
         self._entry_points = entry_points
         self._job: int | None = None
         self._sock: socket.socket | None = None
@@ -181,7 +182,8 @@ class RemoteModule:
         """Spawn the job and wait until the submission is imported (or failed to import)."""
         if self._job is not None:
             return
-        job, sock, out_r = self._engine.spawn(self._source, self._limits, self._entry_points)
+        job, sock, out_r = self._engine.spawn(self._source, self._limits, self._entry_points,
+                                              self._warm_optimizers)
         self._job, self._sock = job, sock
         self._out = _Output(out_r, int(self._limits.output_kb * 1024))
         # importing the submission has its own allowance, so a slow machine does not eat the

@@ -7,7 +7,9 @@ The submission only ever runs in the sandbox (judge/sandbox.py) behind ``RemoteM
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,6 +33,8 @@ COMPILE = "Compile Error"
 VERDICTS = (ACCEPTED, WRONG, "Runtime Error", "Time Limit Exceeded", "Memory Limit Exceeded",
             "Output Limit Exceeded", COMPILE, INTERNAL)
 MAX_OUTPUT_SHOWN = 2000
+_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+_FROZEN: list[bool] = []
 
 
 @dataclass
@@ -96,7 +100,6 @@ class _Collector:
         if report.failed and state["exc"] is None and call.excinfo is not None:
             state["exc"] = call.excinfo.value
             state["when"] = call.when
-            state["longrepr"] = str(report.longrepr)[-1500:]
         if call.when == "teardown":
             self.results.append(self._result(item, state))
 
@@ -197,24 +200,40 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
                          f"Read it with `judge show {question.id}`.")
     tests = question.public_tests if suite == "public" else question.hidden_tests
     started = time.monotonic()
+    if not _FROZEN:
+        # torch and pytest are imported for good: keep the collector from walking them again
+        gc.collect()
+        gc.freeze()
+        _FROZEN.append(True)
     compile_failure: SubmissionFailure | None = None
-    job = RemoteModule(engine, source, question.limits, question.entry_points)
+    job = RemoteModule(engine, source, question.limits, question.entry_points,
+                       warm_optimizers=_uses_optimizers(question, source))
     try:
         job.start()  # import once up front: a compile error is reported once, not per test
     except SubmissionFailure as exc:
         compile_failure = exc
     collector = _Collector(job, question, suite == "hidden", compile_failure)
-    args = [str(tests), "-p", "judge.plugin", "-p", "no:cacheprovider", "-p", "no:randomly",
-            "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN",
-            f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
+    # A lean pytest: no third-party plugins, no tracebacks (we write our own messages), no
+    # capture (the trusted side prints nothing; the submission's prints come over a pipe).
+    args = [str(tests), "-p", "judge.plugin", "-p", "no:cacheprovider", "-p", "no:logging",
+            "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:debugging",
+            "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN", "--tb=no",
+            "--capture=no", f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
             f"--judge-reference={question.reference_solution}"]
     before = set(sys.modules)
     judge.testing.REDACT_EXPECTED = suite == "hidden"
     plugin_log = io.StringIO()
+    autoload = os.environ.get(_AUTOLOAD)
+    os.environ[_AUTOLOAD] = "1"  # the tests need only our plugin: skip scanning entry points
     try:
         with contextlib.redirect_stdout(plugin_log), contextlib.redirect_stderr(plugin_log):
             code = pytest.main(args, plugins=[collector])
     finally:
+        if autoload is None:
+            os.environ.pop(_AUTOLOAD, None)
+        else:
+            os.environ[_AUTOLOAD] = autoload
         judge.testing.REDACT_EXPECTED = False
         job.close()
         engine.sync()  # nothing of this submission outlives its run
@@ -242,6 +261,15 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
             report.verdict = failing[0].verdict
             report.message = f"{failing[0].name}: {failing[0].message}"
     return report
+
+
+def _uses_optimizers(question: Question, source: bytes) -> bool:
+    """Whether the task's code builds torch optimisers (then the sandbox pre-warms them)."""
+    texts = [source.decode("utf-8", "replace")]
+    for path in (question.reference_solution, question.hidden_tests, question.public_tests):
+        if path.is_file():
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return any("optim" in text for text in texts)
 
 
 _INI: list[Path] = []

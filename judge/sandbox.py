@@ -173,8 +173,8 @@ class Engine:
         ready = self._wait_ready()
         return SandboxInfo(self._mode, bool(ready.get("uid_switch")), self._warning)
 
-    def spawn(self, source: bytes, limits: Limits, entry_points: tuple[str, ...]
-              ) -> tuple[int, socket.socket, int]:
+    def spawn(self, source: bytes, limits: Limits, entry_points: tuple[str, ...],
+              warm_optimizers: bool = False) -> tuple[int, socket.socket, int]:
         """Start a job; return (job id, call socket, read end of its output pipe)."""
         ready = self._wait_ready()
         with self._lock:
@@ -186,7 +186,8 @@ class Engine:
                 socket.send_fds(self._ctl, [b"S"], [call_theirs.fileno(), out_w])
                 uid = self.uid_base + job % UID_BLOCK if ready.get("uid_switch") else None
                 wire.send(self._ctl, {"op": "spawn", "job": job, "limits": asdict(limits),
-                                      "uid": uid, "entry_points": list(entry_points)}, [source])
+                                      "uid": uid, "entry_points": list(entry_points),
+                                      "warm_optimizers": warm_optimizers}, [source])
                 wire.recv(self._ctl)
             except (OSError, EOFError, wire.WireError) as exc:
                 os.close(out_r)

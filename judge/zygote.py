@@ -69,6 +69,7 @@ class Zygote:
         self.ctl = ctl
         self.jobs: dict[int, dict[str, Any]] = {}
         self.privileged = os.geteuid() == 0 and os.environ.get("METAJUDGE_UID_SWITCH") == "1"
+        self.optimizers_warm = False
         self.workroot = os.environ.get("METAJUDGE_WORKROOT", "/tmp/jobs")
         os.makedirs(self.workroot, exist_ok=True)
         if self.privileged:
@@ -105,6 +106,15 @@ class Zygote:
                 cleanup()
 
     def _spawn(self, header: dict[str, Any], blobs: list[bytes], fds: list[int]) -> dict[str, Any]:
+        if header.get("warm_optimizers") and not self.optimizers_warm:
+            # the first optimizer costs torch a second or more (it imports torch._dynamo): pay
+            # it once here, for every later job, when the question's code uses optimisers
+            import torch
+
+            _warm_optimizers(torch)
+            gc.collect()
+            gc.freeze()
+            self.optimizers_warm = True
         job = int(header["job"])
         limits = header["limits"]
         uid = int(header["uid"]) if self.privileged and header.get("uid") else None
@@ -393,20 +403,26 @@ def _serve_job(sock: socket.socket, path: str, entry_points: list[str]) -> None:
 
 
 def _warm_up(torch: Any) -> None:
-    """Pay torch's lazy first-use costs (autograd, optimisers, conv kernels) once, not per job."""
+    """Pay torch's lazy first-use costs (autograd, conv kernels) once, not per job."""
     try:
         net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2),
                                   torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(8, 2))
-        for opt in (torch.optim.SGD(net.parameters(), lr=0.1),
-                    torch.optim.Adam(net.parameters(), lr=0.1)):
-            loss = torch.nn.functional.cross_entropy(net(torch.randn(2, 1, 4, 4)),
-                                                     torch.tensor([0, 1]))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        loss = torch.nn.functional.cross_entropy(net(torch.randn(2, 1, 4, 4)), torch.tensor([0, 1]))
+        loss.backward()
         x = torch.randn(3, requires_grad=True)
         torch.autograd.grad((x * x).sum(), x, create_graph=True)
     except Exception:  # noqa: BLE001 - a warm-up must never stop the sandbox from starting
+        pass
+
+
+def _warm_optimizers(torch: Any) -> None:
+    try:
+        p = torch.nn.Parameter(torch.ones(2))
+        for opt in (torch.optim.SGD([p], lr=0.1), torch.optim.Adam([p], lr=0.1)):
+            p.grad = torch.ones(2)
+            opt.step()
+            opt.zero_grad()
+    except Exception:  # noqa: BLE001 - a warm-up must never stop a job from starting
         pass
 
 
