@@ -86,7 +86,8 @@ def _mounts() -> list[str]:
 def bwrap_command(python: str, fd: int, privileged: bool) -> list[str]:
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-           *_mounts(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+           # /tmp first: the runtime may itself live under /tmp, and a later tmpfs would hide it
+           "--tmpfs", "/tmp", *_mounts(), "--proc", "/proc", "--dev", "/dev",
            "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
            "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
            "--setenv", "METAJUDGE_WORKROOT", "/tmp/jobs", "--chdir", "/tmp"]
