@@ -44,14 +44,14 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from judge.loader import load_bank
+    from judge.bank.loader import load_bank
 
     bank = load_bank(args.bank)
     q = bank.questions[args.question]
     ref = str(q.reference_solution)
     env = dict(os.environ, METAJUDGE_HOME=tempfile.mkdtemp())
     baseline = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                "-o", "addopts=", "-p", "judge.plugin", "--judge-inprocess",
+                "-o", "addopts=", "-p", "judge.engine.plugin", "--judge-inprocess",
                 f"--judge-submission={ref}", f"--judge-reference={ref}", str(q.hidden_tests)]
     judge = [PY, "-m", "judge", "--bank", str(args.bank)]
 

@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from judge.bank.loader import load_bank  # noqa: E402
 from judge.errors import JudgeError  # noqa: E402
-from judge.loader import load_bank  # noqa: E402
 from judge.model import Bank  # noqa: E402
 from judge.sitegen import BuildReport, build_site  # noqa: E402
 from judge.sitegen.katex import CHUNK_MIN, Formula, render_formulas  # noqa: E402

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from judge.loader import load_bank
+from judge.bank.loader import load_bank
+from judge.engine.sandbox import Engine
 from judge.model import Bank
-from judge.sandbox import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

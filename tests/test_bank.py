@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from judge.checker import check_question
-from judge.loader import load_bank
-from judge.sandbox import Engine
+from judge.bank.checker import check_question
+from judge.bank.loader import load_bank
+from judge.engine.sandbox import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(ROOT)  # a content error fails collection with every problem listed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from judge.loader import FRONT_MATTER_KEYS, SECTIONS_BY_KIND
+from judge.bank.loader import FRONT_MATTER_KEYS, SECTIONS_BY_KIND
 from judge.model import LIMIT_FIELDS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from judge.engine.runner import Report, run_suite
+from judge.engine.sandbox import UID_BLOCK, Engine
 from judge.model import Bank
-from judge.runner import Report, run_suite
-from judge.sandbox import UID_BLOCK, Engine
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 # one worker runs them all: the leftover checks look at every process on the machine

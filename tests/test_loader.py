@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from judge.bank.loader import find_question, list_items, load_bank
 from judge.errors import Problem, UsageError, ValidationError
-from judge.loader import find_question, list_items, load_bank
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

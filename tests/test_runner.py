@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from judge.loader import load_bank
+from judge.bank.loader import load_bank
+from judge.engine.runner import run_suite
+from judge.engine.sandbox import Engine
 from judge.model import Bank
-from judge.runner import run_suite
-from judge.sandbox import Engine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

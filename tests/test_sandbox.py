@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import judge
-from judge.sandbox import bwrap_command
+from judge.engine.sandbox import bwrap_command
 
 
 def test_private_tmp_is_mounted_before_the_runtime() -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from judge.loader import load_bank
+from judge.bank.loader import load_bank
 from judge.sitegen import build_site, make_server
 
 sync_api = pytest.importorskip("playwright.sync_api")

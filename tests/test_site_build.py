@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from judge.loader import load_bank
+from judge.bank.loader import load_bank
 from judge.model import Bank
 from judge.sitegen import SiteBuildError, build_site, make_server
 

@@ -9,7 +9,7 @@ import struct
 import pytest
 import torch
 
-from judge import wire
+from judge.engine import wire
 
 
 def roundtrip(value):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from judge.loader import split_front_matter
+from judge.bank.loader import split_front_matter
 from judge.model import Bank, Question
 from judge.sitegen import markdown as mdr
 from judge.sitegen.errors import SiteBuildError

@@ -1,6 +1,6 @@
 """Start the warm sandbox (bubblewrap when it works, else a plain process) and run jobs in it.
 
-The engine owns one zygote process (judge/zygote.py) that imported torch once. Each job is a
+The engine owns one zygote process (judge/engine/zygote.py) that imported torch once. Each job is a
 fresh child forked from it, so judging many submissions pays the import once.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from judge import wire
+from judge.engine import wire
 from judge.errors import SandboxError
 from judge.model import Limits
 
@@ -97,7 +97,7 @@ def bwrap_command(python: str, fd: int, privileged: bool) -> list[str]:
                 "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
         cmd += ["--unshare-user"]
-    return cmd + ["--", python, "-I", "-m", "judge.zygote", str(fd)]
+    return cmd + ["--", python, "-I", "-m", "judge.engine.zygote", str(fd)]
 
 
 _probe_cache: dict[str, bool] = {}
@@ -143,7 +143,7 @@ class Engine:
             cmd = bwrap_command(sys.executable, theirs.fileno(), privileged)
             warning = ""
         else:
-            cmd = [sys.executable, "-I", "-m", "judge.zygote", str(theirs.fileno())]
+            cmd = [sys.executable, "-I", "-m", "judge.engine.zygote", str(theirs.fileno())]
             warning = ("sandbox: none (bubblewrap unavailable): the submission runs with your "
                        "user's file and network access, limited only by CPU, memory, output, "
                        "process and file-size limits. Install bubblewrap for isolation.")

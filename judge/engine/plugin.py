@@ -4,7 +4,7 @@ Both fixtures give a module-like object: ``m.some_entry_point(*args)`` calls the
 name with data arguments and returns data, and ``m.run(probe)`` calls ``probe(module)`` beside the
 module and returns its (data) result. The reference is trusted and loaded in this process. The
 submission is untrusted: when the judge runs the tests it lives in a sandboxed child process and
-this object only forwards calls (see judge/remote.py). Tests never import either by name.
+this object only forwards calls (see judge/engine/remote.py). Tests never import either by name.
 """
 
 from __future__ import annotations

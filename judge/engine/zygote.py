@@ -1,10 +1,10 @@
 """The warm process inside the sandbox: imports torch once, then forks one child per job.
 
-Run as ``python -I -m judge.zygote FD`` with FD a Unix socket to the judge. Each job child gets
+Run as ``python -I -m judge.engine.zygote FD`` with FD a Unix socket to the judge. Each job child gets
 its own socket (for calls) and pipe (for its prints) passed over FD, drops to a per-job uid when
 it can, sets resource limits, writes the submission into a fresh directory, imports it and
 serves calls. Nothing here decides a verdict: the judge compares the data that comes back.
-This module must import only the standard library, torch, cloudpickle and judge.wire.
+This module must import only the standard library, torch, cloudpickle and judge.engine.wire.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 import traceback
 from typing import Any
 
-from judge import wire
+from judge.engine import wire
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4

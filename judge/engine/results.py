@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from judge.runner import ACCEPTED, COMPILE, INTERNAL, Report
+from judge.engine.runner import ACCEPTED, COMPILE, INTERNAL, Report
 
 SCHEMA_VERSION = 3
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from judge.engine.runner import ACCEPTED, COMPILE, Report, run_suite
+from judge.engine.sandbox import Engine
 from judge.model import Bank, Question
-from judge.runner import ACCEPTED, COMPILE, Report, run_suite
-from judge.sandbox import Engine
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The trusted side of a submission in the sandbox: a module-like proxy that forwards calls.
 
-Results are decoded as data (judge/wire.py). Anything that goes wrong on the submission's side
+Results are decoded as data (judge/engine/wire.py). Anything that goes wrong on the submission's side
 becomes a ``SubmissionFailure`` carrying the verdict it implies; the runner reads it.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 
 import cloudpickle
 
-from judge import wire
+from judge.engine import wire
+from judge.engine.sandbox import Engine
 from judge.model import Limits
-from judge.sandbox import Engine
 
 
 class SubmissionFailure(Exception):

@@ -65,7 +65,7 @@ def default_root() -> Path:
     env = os.environ.get(BANK_ENV)
     if env:
         return Path(env)
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     if (repo / "questions").is_dir():
         return repo
     return Path.cwd()
@@ -188,7 +188,7 @@ def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
             fix = f"Did you mean {close[0]!r}?" if close else "Remove it"
             bad(str(key), f"unknown field {key!r}",
                 f"{fix} Known fields: {', '.join(FRONT_MATTER_KEYS)}. A new field must be added to "
-                "judge/loader.py FRONT_MATTER_KEYS and docs/authoring.md.")
+                "judge/bank/loader.py FRONT_MATTER_KEYS and docs/authoring.md.")
     for key in REQUIRED_KEYS:
         if key not in meta:
             out.add(rel, key, "missing required field", f"Add '{key}:' ({FRONT_MATTER_KEYS[key]}).", 2)

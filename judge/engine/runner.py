@@ -1,7 +1,7 @@
 """Run a question's public or hidden tests against a submission and build the results document.
 
 The tests, the reference and every comparison run here, in the trusted process, under pytest.
-The submission only ever runs in the sandbox (judge/sandbox.py) behind ``RemoteModule``.
+The submission only ever runs in the sandbox (judge/engine/sandbox.py) behind ``RemoteModule``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import cloudpickle
 import pytest
 
 import judge.testing
+from judge.engine.remote import RemoteModule, SubmissionFailure
+from judge.engine.sandbox import Engine
 from judge.errors import UsageError
 from judge.model import Limits, Question
-from judge.remote import RemoteModule, SubmissionFailure
-from judge.sandbox import Engine
 
 ACCEPTED = "Accepted"
 WRONG = "Wrong Answer"
@@ -214,7 +214,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
     collector = _Collector(job, question, suite == "hidden", compile_failure)
     # A lean pytest: no third-party plugins, no tracebacks (we write our own messages), no
     # capture (the trusted side prints nothing; the submission's prints come over a pipe).
-    args = [str(tests), "-p", "judge.plugin", "-p", "no:cacheprovider", "-p", "no:logging",
+    args = [str(tests), "-p", "judge.engine.plugin", "-p", "no:cacheprovider", "-p", "no:logging",
             "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:debugging",
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN", "--tb=no",
@@ -273,4 +273,4 @@ def _uses_optimizers(question: Question, source: bytes) -> bool:
 
 def _empty_ini() -> Path:
     """An empty pytest configuration shipped with the package (never one from the bank)."""
-    return Path(__file__).resolve().parent / "templates" / "pytest.ini"
+    return Path(__file__).resolve().parent / "pytest.ini"

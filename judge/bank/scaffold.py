@@ -6,13 +6,13 @@ import string
 from importlib import resources
 from pathlib import Path
 
+from judge.bank.loader import SLUG
 from judge.errors import UsageError
-from judge.loader import SLUG
 from judge.model import CODE_KINDS, DIFFICULTIES, KINDS
 
 
 def _template(name: str) -> string.Template:
-    text = resources.files("judge").joinpath("templates", name).read_text(encoding="utf-8")
+    text = resources.files("judge.bank").joinpath("templates", name).read_text(encoding="utf-8")
     return string.Template(text)
 
 
