@@ -20,6 +20,7 @@ import cloudpickle
 import pytest
 
 import judge.testing
+from judge.engine.files import read_source
 from judge.engine.remote import RemoteModule, SubmissionFailure
 from judge.engine.sandbox import Engine
 from judge.errors import UsageError
@@ -183,17 +184,20 @@ class _FailingModule:
 
 
 def read_submission(path: Path) -> bytes:
-    if not path.is_file():
-        raise UsageError(f"submission file {path} does not exist",
-                         "Pass the path of your .py file, e.g. the one `judge start` wrote.")
-    data = path.read_bytes()
-    if len(data) > 1024 * 1024:
-        raise UsageError(f"submission file {path} is larger than 1 MB", "Submit only your code.")
-    return data
+    """A submission's bytes: a regular UTF-8 file of at most 1 MB, never read through a link."""
+    return read_source(path)
 
 
-def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> Report:
-    """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests."""
+FEEDBACK_LEVELS = ("full", "minimal")
+
+
+def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
+              feedback: str = "full", filename: str = "submission.py") -> Report:
+    """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests.
+
+    ``feedback``: "full" (practice: values and errors in messages) or "minimal" (graded work:
+    what failed, no magnitudes). ``filename``: the learner's name for the file, used in messages.
+    """
     if not question.is_code:
         raise UsageError(f"{question.id} is a {question.kind} question with no tests to run",
                          f"Read it with `judge show {question.id}`.")
