@@ -20,6 +20,10 @@ class Limits:
     output_kb: int = 64  # stdout + stderr the submission may print per test
     processes: int = 16  # processes the submission may add (fork-bomb guard)
     file_size_mb: int = 16  # largest file the submission may write
+    tmp_mb: int = 64  # size of the job's private /tmp (and /dev/shm), a memory-backed tmpfs
+    result_mb: int = 64  # largest result one call may send back (the judge's memory budget)
+    total_s: float = 60.0  # wall-clock seconds for the whole submission, over all its tests
+    trusted_s: float = 10.0  # the test's own work per test (checking a result), beyond time_s
 
 
 LIMIT_FIELDS = tuple(Limits.__dataclass_fields__)
