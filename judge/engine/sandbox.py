@@ -171,6 +171,28 @@ def bwrap_works() -> bool:
     return ok
 
 
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            fields = data[data.rfind(b")") + 2:].split()
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+    return kids
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
 class Engine:
     """A warm sandbox. ``spawn`` starts a job child; ``finish`` kills it and all it started."""
 
@@ -340,18 +362,25 @@ class Engine:
             self._exchange(b"Y", {"op": "sync"})
 
     def sandbox_pids(self) -> list[int]:
-        """Every process of this sandbox, as pids of this machine (for leftover checks)."""
-        kids: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat", "rb") as fh:
-                        data = fh.read()
-                except OSError:
-                    continue
-                fields = data[data.rfind(b")") + 2:].split()
-                kids.setdefault(int(fields[1]), []).append(int(entry))
+        """Every process of this sandbox, as pids of this machine (bubblewrap, the zygote and
+        any job), parents before children."""
+        kids = _children_map()
         out, todo = [], [self._proc.pid]
+        while todo:
+            pid = todo.pop(0)
+            out.append(pid)
+            todo.extend(kids.get(pid, []))
+        return out
+
+    def job_pids(self) -> list[int]:
+        """Processes of jobs still alive (or not yet reaped): everything below the zygote."""
+        pids = self.sandbox_pids()
+        zygote = next((p for p in pids if b"judge.engine.zygote" in _cmdline(p)
+                       and not _cmdline(p).split(b"\0")[0].endswith(b"bwrap")), None)
+        if zygote is None:
+            return []
+        kids = _children_map()
+        out, todo = [], list(kids.get(zygote, []))
         while todo:
             pid = todo.pop()
             out.append(pid)
