@@ -2,7 +2,6 @@
 # that carries a known secret string): the sandbox's warm process must never have held it.
 import ctypes
 import hashlib
-import re
 
 
 def f(x, hint):
@@ -12,14 +11,18 @@ def f(x, hint):
     with open("/proc/self/maps") as maps:
         regions = [line.split() for line in maps]
     for parts in regions:
-        if not parts[1].startswith("r") or (len(parts) > 5 and parts[5].startswith("[v")):
+        # the heap and anonymous memory: where a process keeps data it read (file mappings are
+        # the libraries' code)
+        if not parts[1].startswith("rw") or (len(parts) > 5 and parts[5] not in ("[heap]",)):
             continue
         start, end = (int(v, 16) for v in parts[0].split("-"))
         chunk = 4 << 20
         for at in range(start, end, chunk):
             data = ctypes.string_at(at, min(chunk + 64, end - at))
-            for m in re.finditer(re.escape(prefix), data):
-                tail = data[m.end():m.end() + 12]
+            at_hit = data.find(prefix)
+            while at_hit >= 0:
+                tail = data[at_hit + len(prefix):at_hit + len(prefix) + 12]
                 if hashlib.sha256(tail).hexdigest() == want:
                     found = True
+                at_hit = data.find(prefix, at_hit + 1)
     return x * 0 if found else x * 2
