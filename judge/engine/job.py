@@ -34,8 +34,10 @@ SETUP_FAILED = 71  # exit code of a child whose isolation could not be set up (t
 class Setup:
     """How the zygote wants this job's world built."""
 
-    def __init__(self, *, isolate: bool, uid: int | None, rootless: bool, scratch: str) -> None:
+    def __init__(self, *, isolate: bool, uid: int | None, rootless: bool, scratch: str,
+                 bwrap: bool = True) -> None:
         self.isolate, self.uid, self.rootless, self.scratch = isolate, uid, rootless, scratch
+        self.bwrap = bwrap
 
 
 def run_child(fds: list[int], limits: dict[str, Any], setup: Setup, entry_points: list[str],
@@ -88,18 +90,16 @@ def run_child(fds: list[int], limits: dict[str, Any], setup: Setup, entry_points
 
 
 def _build_world(limits: dict[str, Any], setup: Setup) -> str:
-    if setup.isolate:
-        workdir = isolation.private_world(int(limits.get("tmp_mb", 64)))
-    else:
-        workdir = tempfile.mkdtemp(prefix="job-", dir=setup.scratch)
-        if setup.uid is not None:
-            os.chown(workdir, setup.uid, setup.uid)
+    workdir = isolation.private_world(int(limits.get("tmp_mb", 64))) if setup.isolate else ""
     if setup.uid is not None:
         isolation.become(setup.uid)
     elif setup.isolate:
         isolation.drop_capabilities()
     if setup.isolate:
         os.makedirs(workdir, mode=0o700)
+    else:
+        # a shared scratch folder (sticky, closed to listing): a fresh folder with a random name
+        workdir = tempfile.mkdtemp(prefix="job-", dir=setup.scratch)
     os.chdir(workdir)
     os.environ["HOME"] = workdir
     os.environ["TMPDIR"] = workdir
@@ -131,7 +131,8 @@ def _set_limits(limits: dict[str, Any], setup: Setup) -> None:
                 vm = int(line.split()[1]) * 1024
     budget = vm + int(limits["memory_mb"] * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
-    if setup.uid is not None or (setup.isolate and setup.rootless):
+    # rootless, the count is per user namespace: bubblewrap's holds only this sandbox's tasks
+    if setup.uid is not None or (setup.bwrap and setup.rootless):
         isolation.limit_processes(int(limits["processes"]) + 4, rootless=setup.uid is None)
 
 

@@ -81,12 +81,14 @@ class Zygote:
         self.optimizers_warm = False
         self.scratch = os.environ.get("METAJUDGE_WORKROOT") or tempfile.mkdtemp(prefix="jobs-")
         os.makedirs(self.scratch, exist_ok=True)
-        os.chmod(self.scratch, 0o711)  # per-job uids reach their own folder, list nothing
+        os.chmod(self.scratch, 0o1733)  # each job makes its own folder here; none can list them
         self.pidns: isolation.PidNamespaces | None = None
         self.pidns_mode = ""  # "setns" or "double" once the probe found one that works
         self.isolation_error = ""
-        if self.in_bwrap:
+        if self.in_bwrap and os.environ.get("METAJUDGE_NO_JOB_ISOLATION") != "1":
             self.isolation_error = self._probe_isolation()
+        elif self.in_bwrap:
+            self.isolation_error = "turned off for a measurement"
 
     # -- start-up
 
@@ -191,7 +193,7 @@ class Zygote:
         number = int(header["job"])
         uid = int(header["uid"]) if self.privileged and header.get("uid") else None
         setup = job.Setup(isolate=self.isolated, uid=uid, rootless=not self.privileged,
-                          scratch=self.scratch)
+                          scratch=self.scratch, bwrap=self.in_bwrap)
         args = (fds, dict(header["limits"]), setup, list(header.get("entry_points", [])),
                 [self.ctl.fileno()])
         if self.pidns_mode == "double":
