@@ -184,5 +184,6 @@ def diagnose(engine: Engine) -> list[Check]:
                         if ok else f"a job could signal {hit} other processes"))
     checks.append(Check("per-job uid", info.uid_switch,
                         f"jobs run as uid {uid}" if info.uid_switch
-                        else "rootless: jobs run as your uid, in their own namespaces"))
+                        else "rootless: jobs run as your uid" + (
+                            ", in namespaces of their own" if info.isolation else "")))
     return checks
