@@ -178,10 +178,12 @@ def _english(root: Path, q: Question) -> _Source:
     parts = split_front_matter(raw.decode("utf-8"))
     body, first = (parts[1], parts[2]) if parts else ("", 1)
     sections = _parse_body(body, first)
-    fragments = [(1, q.title)] + [f for s in sections for f in s.prose]
+    title_line = next((n for n, ln in enumerate(raw.decode("utf-8").splitlines(), 1)
+                       if ln.startswith("title:")), 1)
+    fragments = [(title_line, q.title)] + [f for s in sections for f in s.prose]
     for c in q.choices:
         fragments += _split_prose([(1, c.text), (1, c.why)])[2]
-    return _Source(q, str(q.markdown_path.relative_to(root)), sections, Prose.of(fragments),
+    return _Source(q, q.markdown_path.name, sections, Prose.of(fragments),
                    hashlib.sha256(raw).hexdigest()[:12])
 
 
