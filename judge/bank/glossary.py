@@ -21,10 +21,8 @@ GLOSSARY_PATH = Path("docs") / "glossary.md"
 COLUMNS = ("English", "中文", "check", "avoid", "notes")
 _SPLIT = re.compile(r"\s*[;；]\s*")
 _WS = re.compile(r"\s+")
-# Latin letters and digits only: Python's \w also matches CJK, and a term written next to
-# Chinese text ("用knowledge distillation的") must still count.
-_BEFORE = r"(?<![A-Za-z0-9_-])"
-_AFTER = r"(?![A-Za-z0-9_])"
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_GAP = re.compile(r"-|\s+")
 
 
 @dataclass(frozen=True)
@@ -75,24 +73,52 @@ class Prose:
 
 
 class Glossary:
-    """The parsed table, with one regular expression that finds every English form."""
+    """The parsed table, with an index from each English form's words to its entry."""
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self.entries = entries
-        forms = sorted(((form, i) for i, e in enumerate(entries) for form in e.english),
-                       key=lambda fi: -len(fi[0]))
-        self._owner = [i for _, i in forms]
-        alternation = "|".join(f"({_form_regex(form)})" for form, _ in forms)
-        self._pattern = re.compile(f"{_BEFORE}(?:{alternation}){_AFTER}", re.IGNORECASE)
+        self._index: dict[tuple[str, ...], int] = {}
+        for i, entry in enumerate(entries):
+            for form in entry.english:
+                words = tuple(_TOKEN.findall(form.lower()))
+                self._index.setdefault(words, i)
+                self._index.setdefault(("".join(words),), i)  # "metalearning", "finetuning"
+        self._longest = max((len(k) for k in self._index), default=0)
+
+    def _lookup(self, words: tuple[str, ...]) -> int | None:
+        hit = self._index.get(words)
+        if hit is None and words[-1].endswith("s"):  # a plural of the last word
+            hit = self._index.get(words[:-1] + (words[-1][:-1],))
+            if hit is None and words[-1].endswith("es"):
+                hit = self._index.get(words[:-1] + (words[-1][:-2],))
+        return hit
 
     def occurrences(self, prose: Prose) -> dict[int, list[tuple[str, int]]]:
-        """Entry index -> [(form as written, line)], longest match first, no overlaps."""
+        """Entry index -> [(form as written, line)]: leftmost, then longest, match first.
+
+        Words are runs of Latin letters and digits (Python's ``\\w`` would also take CJK, and a
+        term written next to Chinese text must still count); the words of a form may be joined
+        by a hyphen, by whitespace (a line break too) or by nothing.
+        """
+        text = prose.text
+        toks = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        joined = [_GAP.fullmatch(text, a[2], b[1]) is not None
+                  for a, b in zip(toks, toks[1:], strict=False)]
         found: dict[int, list[tuple[str, int]]] = {}
-        if not self.entries:
-            return found
-        for m in self._pattern.finditer(prose.text):
-            owner = self._owner[(m.lastindex or 1) - 1]
-            found.setdefault(owner, []).append((_WS.sub(" ", m.group(0)), prose.line_at(m.start())))
+        i = 0
+        while i < len(toks):
+            for n in range(min(self._longest, len(toks) - i), 0, -1):
+                if not all(joined[i:i + n - 1]):
+                    continue
+                owner = self._lookup(tuple(t[0] for t in toks[i:i + n]))
+                if owner is not None:
+                    start, end = toks[i][1], toks[i + n - 1][2]
+                    found.setdefault(owner, []).append(
+                        (_WS.sub(" ", text[start:end]), prose.line_at(start)))
+                    i += n
+                    break
+            else:
+                i += 1
         return found
 
     def check(self, english: Prose, chinese: Prose) -> list[Violation]:
@@ -109,11 +135,6 @@ class Glossary:
             found, found_line = _first_variant(entry.avoid, chinese)
             out.append(Violation(entry, hits[0][0], hits[0][1], found, found_line))
         return out
-
-
-def _form_regex(form: str) -> str:
-    words = re.split(r"[-\s]+", form.strip())
-    return r"(?:-|\s+)?".join(re.escape(w) for w in words) + r"(?:es|s)?"
 
 
 def _first_variant(variants: tuple[str, ...], chinese: Prose) -> tuple[str, int | None]:

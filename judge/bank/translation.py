@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -409,10 +408,10 @@ def _check_section(en_rel: str, en: _Section, zh: _Section, bad: Callable[..., N
             bad(where, f"code block differs from {en_rel} line {en_line}: "
                 f"{_first_difference(en_code, zh_code)}",
                 "Copy the block byte for byte, comments included; translate only the prose.", zh_line)
-    _compare_items(en_rel, where, "formula", en.maths, zh.maths, zh.line, bad,
-                   "Copy the formula from question.md; only the words inside \\text{…} may change.")
-    _compare_sets(en_rel, where, "inline code", en.codes, zh.codes, zh.line, bad,
-                  "Keep inline code (`…`) exactly as in question.md.")
+    _compare(en_rel, where, "formula", en.maths, zh.maths, zh.line, bad,
+             "Copy the formula from question.md; only the words inside \\text{…} may change.")
+    _compare(en_rel, where, "inline code", en.codes, zh.codes, zh.line, bad,
+             "Keep inline code (`…`) exactly as in question.md.")
 
 
 def _first_difference(en: str, zh: str) -> str:
@@ -425,7 +424,7 @@ def _first_difference(en: str, zh: str) -> str:
 
 def _short(text: str, width: int = 60) -> str:
     text = text.strip()
-    return repr(text if len(text) <= width else text[:width - 1] + "…")
+    return "'" + (text if len(text) <= width else text[:width - 1] + "…") + "'"
 
 
 def _show_formula(key: str) -> str:
@@ -433,38 +432,22 @@ def _show_formula(key: str) -> str:
     return f"{kind}{_short(tex)[1:-1]}{kind}"
 
 
-def _compare_items(en_rel: str, where: str, what: str, en: list[tuple[int, str]],
-                   zh: list[tuple[int, str]], zh_default: int | None, bad: Callable[..., None],
-                   fix: str) -> None:
-    """Multisets (a translation may reorder a sentence): report what is extra and what is lost."""
-    en_count, zh_count = Counter(k for _, k in en), Counter(k for _, k in zh)
-    extra = zh_count - en_count
-    for line, key in zh:
-        if extra[key] > 0:
-            extra[key] -= 1
-            bad(where, f"{what} {_show_formula(key)} is not in {en_rel}'s section", fix, line)
-    missing = en_count - zh_count
-    for line, key in en:
-        if missing[key] > 0:
-            missing[key] -= 1
-            bad(where, f"{what} {_show_formula(key)} of {en_rel} line {line} is missing", fix,
-                zh_default)
-
-
-def _compare_sets(en_rel: str, where: str, what: str, en: list[tuple[int, str]],
-                  zh: list[tuple[int, str]], zh_default: int | None, bad: Callable[..., None],
-                  fix: str) -> None:
-    """Sets (a translation may mention a name once more or once less)."""
+def _compare(en_rel: str, where: str, what: str, en: list[tuple[int, str]],
+             zh: list[tuple[int, str]], zh_default: int | None, bad: Callable[..., None],
+             fix: str, scope: str = "section") -> None:
+    """As sets: a sentence may be reordered and a formula or name said once more or once less,
+    but nothing may be changed, added or lost."""
+    show = _show_formula if what == "formula" else str
     en_set, zh_set = {k for _, k in en}, {k for _, k in zh}
     reported: set[str] = set()
     for line, key in zh:
         if key not in en_set and key not in reported:
             reported.add(key)
-            bad(where, f"{what} {key} is not in {en_rel}'s section", fix, line)
+            bad(where, f"{what} {show(key)} is not in {en_rel}'s {scope}", fix, line)
     for line, key in en:
         if key not in zh_set and key not in reported:
             reported.add(key)
-            bad(where, f"{what} {key} of {en_rel} line {line} is missing", fix, zh_default)
+            bad(where, f"{what} {show(key)} of {en_rel} line {line} is missing", fix, zh_default)
 
 
 def _check_choices(q: Question, choices: tuple[Choice, ...], en_rel: str,
@@ -473,8 +456,9 @@ def _check_choices(q: Question, choices: tuple[Choice, ...], en_rel: str,
         en_codes, en_maths, _ = _split_prose([(0, en.text), (0, en.why)])
         zh_codes, zh_maths, _ = _split_prose([(0, zh.text), (0, zh.why)])
         fix = "Keep the choice's formulas and inline code exactly as in question.md."
-        _compare_items(en_rel, f"choices[{i}]", "formula", en_maths, zh_maths, None, bad, fix)
-        _compare_sets(en_rel, f"choices[{i}]", "inline code", en_codes, zh_codes, None, bad, fix)
+        _compare(en_rel, f"choices[{i}]", "formula", en_maths, zh_maths, None, bad, fix, "choice")
+        _compare(en_rel, f"choices[{i}]", "inline code", en_codes, zh_codes, None, bad, fix,
+                 "choice")
 
 
 # --- the whole bank: status and stamps ---------------------------------------------------------
