@@ -303,3 +303,22 @@ def test_glossary_matching_longest_first_across_forms() -> None:
     assert found["蒸馏"] == [("distillation", 4)]
     assert found["教师"] == [("teachers", 9)]
     assert [h[0] for h in found["微调"]] == ["finetuning", "Fine tuning"]
+
+
+def test_inline_code_may_wrap_differently(tmp_path: Path) -> None:
+    root = make_bank(tmp_path, TRANSLATION.replace("`F.softmax`", "`F.softmax(z, dim=-1)`"))
+    md = root / EN
+    md.write_text(md.read_text(encoding="utf-8").replace(
+        "Use `F.softmax` in", "Use `F.softmax(z,\n  dim=-1)` in"), encoding="utf-8")
+    assert load_bank(root).questions["kd-basics"].translations["zh"]
+    (root / ZH).write_text(TRANSLATION.replace("`F.softmax`", "`F.softmax(z, dim=1)`"),
+                           encoding="utf-8")
+    messages = [p.message for p in _problems(root)]
+    assert any("`F.softmax(z, dim=1)` is not in" in m for m in messages), messages
+
+
+def test_a_term_left_untranslated_in_prose_is_not_kept_in_a_title(tmp_path: Path) -> None:
+    text = TRANSLATION.replace("教师", "teacher")
+    problems = _problems(make_bank(tmp_path, text))
+    assert [p.message for p in problems if p.field == "glossary"] == [
+        "question.md line 27 uses 'teacher', but this file never uses its fixed term '教师'"]

@@ -83,7 +83,9 @@ class Glossary:
                 words = tuple(_TOKEN.findall(form.lower()))
                 self._index.setdefault(words, i)
                 self._index.setdefault(("".join(words),), i)  # "metalearning", "finetuning"
-        self._longest = max((len(k) for k in self._index), default=0)
+        self._starts: dict[str, int] = {}  # first word -> most words of a form starting with it
+        for key in self._index:
+            self._starts[key[0]] = max(self._starts.get(key[0], 0), len(key))
 
     def _lookup(self, words: tuple[str, ...]) -> int | None:
         hit = self._index.get(words)
@@ -107,7 +109,10 @@ class Glossary:
         found: dict[int, list[tuple[str, int]]] = {}
         i = 0
         while i < len(toks):
-            for n in range(min(self._longest, len(toks) - i), 0, -1):
+            word = toks[i][0]
+            longest = max(self._starts.get(word, 0), self._starts.get(word[:-1], 0),
+                          self._starts.get(word[:-2], 0))  # a plural of a one-word form
+            for n in range(min(longest, len(toks) - i), 0, -1):
                 if not all(joined[i:i + n - 1]):
                     continue
                 owner = self._lookup(tuple(t[0] for t in toks[i:i + n]))
@@ -124,7 +129,9 @@ class Glossary:
     def check(self, english: Prose, chinese: Prose) -> list[Violation]:
         """Every enforced entry the English prose uses and the Chinese prose does not."""
         zh_flat = _WS.sub("", chinese.text)
-        kept = Counter({i: len(v) for i, v in self.occurrences(chinese).items()})
+        # A term kept in its original form in the translation is one in a title: Title Case.
+        kept = Counter({i: sum(_title_case(form) for form, _ in v)
+                        for i, v in self.occurrences(chinese).items()})
         out = []
         for i, hits in self.occurrences(english).items():
             entry = self.entries[i]
@@ -135,6 +142,10 @@ class Glossary:
             found, found_line = _first_variant(entry.avoid, chinese)
             out.append(Violation(entry, hits[0][0], hits[0][1], found, found_line))
         return out
+
+
+def _title_case(text: str) -> bool:
+    return all(w[0].isupper() or w[0].isdigit() for w in _TOKEN.findall(text))
 
 
 def _first_variant(variants: tuple[str, ...], chinese: Prose) -> tuple[str, int | None]:

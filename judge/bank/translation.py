@@ -50,7 +50,7 @@ FRONT_MATTER_KEYS = {
 CHOICE_KEYS = ("text", "why")
 SHA = re.compile(r"^[0-9a-f]{12}$")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_INLINE_CODE = re.compile(r"`[^`\n]*(?:\n(?![ \t]*\n)[^`\n]*)*`")
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"\$([^$\n]+?)\$")
 _TEXT_CMD = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
@@ -117,30 +117,28 @@ def _parse_body(body: str, first_line: int) -> list[_Section]:
 
 def _split_prose(fragments: list[tuple[int, str]]
                  ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], list[tuple[int, str]]]:
-    """Inline code spans, formulas and the remaining words of some lines of Markdown."""
+    """Inline code spans, formulas and the remaining words of consecutive lines of Markdown."""
+    if not fragments:
+        return [], [], []
+    first = fragments[0][0]
     codes: list[tuple[int, str]] = []
-    stripped = []
-    for n, line in fragments:
-        codes.extend((n, m.group(0)) for m in _INLINE_CODE.finditer(line))
-        stripped.append((n, _INLINE_CODE.sub(" ", line).replace("\\$", "")))
-    if not stripped:
-        return codes, [], []
-    text = "\n".join(t for _, t in stripped)
-    first = stripped[0][0]
     maths: list[tuple[int, str]] = []
 
-    def take(kind: str) -> Callable[[re.Match[str]], str]:
+    def cut(pattern: re.Pattern[str], src: str, keep: Callable[[int, str], None]) -> str:
         def sub(m: re.Match[str]) -> str:
-            maths.append((first + text.count("\n", 0, m.start()), kind + normalise_formula(m.group(1))))
-            return "\n" * m.group(0).count("\n")
-        return sub
+            keep(first + src.count("\n", 0, m.start()), m.group(0))
+            return " " + "\n" * m.group(0).count("\n")  # the words around stay apart
+        return pattern.sub(sub, src)
 
-    text = _DISPLAY.sub(take("$$"), text)
-    text = _INLINE_MATH.sub(take("$"), text)
+    # A code span may run over a line break (not a blank line); its whitespace counts as one space.
+    text = cut(_INLINE_CODE, "\n".join(t for _, t in fragments),
+               lambda n, span: codes.append((n, _WS.sub(" ", span))))
+    text = text.replace("\\$", "")
+    text = cut(_DISPLAY, text, lambda n, tex: maths.append((n, "$$" + normalise_formula(tex[2:-2]))))
+    text = cut(_INLINE_MATH, text, lambda n, tex: maths.append((n, "$" + normalise_formula(tex[1:-1]))))
     maths.sort()
     text = _LINK_URL.sub("]", text)
-    prose = [(first + i, t) for i, t in enumerate(text.split("\n"))]
-    return codes, maths, prose
+    return codes, maths, [(first + i, t) for i, t in enumerate(text.split("\n"))]
 
 
 def normalise_formula(tex: str) -> str:
