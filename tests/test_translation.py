@@ -9,11 +9,11 @@ from translation_bank import EN, GLOSSARY, TRANSLATION, ZH, line_of, make_bank
 
 from judge.bank.glossary import Prose, parse_glossary
 from judge.bank.loader import load_bank
+from judge.bank.parity import normalise_formula
 from judge.bank.translation import (
     default_lang,
     english_sha,
     localized,
-    normalise_formula,
     parse_lang,
     stamp,
     state_of,
@@ -322,3 +322,14 @@ def test_a_term_left_untranslated_in_prose_is_not_kept_in_a_title(tmp_path: Path
     problems = _problems(make_bank(tmp_path, text))
     assert [p.message for p in problems if p.field == "glossary"] == [
         "question.md line 27 uses 'teacher', but this file never uses its fixed term '教师'"]
+
+
+def test_the_authoring_guide_documents_the_translation_fields_and_commands() -> None:
+    from judge.bank.translation import FRONT_MATTER_KEYS
+
+    guide = (Path(__file__).resolve().parent.parent / "docs/authoring.md").read_text()
+    part = guide[guide.index("## Translations"):]
+    for key in FRONT_MATTER_KEYS:
+        assert f"`{key}`" in part, key
+    for words in ("judge translation status", "judge translation stamp", "--strict-translations"):
+        assert words in part, words
