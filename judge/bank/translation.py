@@ -122,22 +122,22 @@ def read_translation(root: Path, src: _Source, path: Path, lang: str, glossary: 
     def bad(fld: str, msg: str, fix: str, line: int | None = None) -> None:
         problems.append(Problem(rel, fld, msg, fix, line))
 
-    meta, body, first = _front_matter(path, bad)
-    if meta is None:
+    fm, body, first = _front_matter(path, bad)
+    if fm is None:
         for p in problems:
             add(p.file, p.field, p.message, p.fix, p.line)
         return None
     q = src.question
-    title = _title(meta, bad)
-    source_sha = _source_sha(meta, bad)
-    choices = _choices(q, meta, src.rel, bad)
+    title = _title(fm, bad)
+    source_sha = _source_sha(fm, bad)
+    choices = _choices(q, fm, src.rel, bad)
     sections = parse_body(body, first)
     check_sections(src.rel, src.sections, sections, bad)
     check_choices(q.choices, choices, src.rel, bad)
-    zh_fragments = [(_meta_line(meta, "title"), title)] + [f for s in sections for f in s.prose]
+    zh_fragments = [(fm.line("title"), title)] + [f for s in sections for f in s.prose]
     for c in choices:
-        zh_fragments += split_prose([(_meta_line(meta, "choices"), c.text),
-                                      (_meta_line(meta, "choices"), c.why)])[2]
+        zh_fragments += split_prose([(fm.line("choices"), c.text),
+                                      (fm.line("choices"), c.why)])[2]
     for v in glossary.check(src.prose, Prose.of(zh_fragments)):
         instead = f"; it writes {v.found!r} instead" if v.found else ""
         bad("glossary", f"{src.rel} line {v.english_line} uses {v.english_form!r}, but this file "
@@ -153,8 +153,19 @@ def read_translation(root: Path, src: _Source, path: Path, lang: str, glossary: 
                        choices=choices, source_sha=source_sha, english_sha=src.sha)
 
 
-def _front_matter(path: Path, bad: Callable[..., None]
-                  ) -> tuple[dict[str, Any] | None, str, int]:
+@dataclass(frozen=True)
+class _FrontMatter:
+    values: dict[str, Any]
+    lines: dict[str, int]  # key -> line in the file
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 2)
+
+
+def _front_matter(path: Path, bad: Callable[..., None]) -> tuple[_FrontMatter | None, str, int]:
     try:
         text = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
@@ -178,10 +189,11 @@ def _front_matter(path: Path, bad: Callable[..., None]
     if not isinstance(meta, dict):
         bad("front matter", "front matter is not a mapping of fields", "Write 'key: value' lines.", 2)
         return None, "", 1
-    meta["__lines__"] = {k: n for n, ln in enumerate(yaml_text.splitlines(), 2)
-                         for k in [ln.split(":", 1)[0]] if ln[:1].strip() and ":" in ln}
+    fm = _FrontMatter(meta, {ln.split(":", 1)[0]: n
+                             for n, ln in enumerate(yaml_text.splitlines(), 2)
+                             if ln[:1].strip() and ":" in ln})
     for key in meta:
-        if key == "__lines__" or key in FRONT_MATTER_KEYS:
+        if key in FRONT_MATTER_KEYS:
             continue
         close = difflib.get_close_matches(str(key), list(FRONT_MATTER_KEYS), n=1)
         why = ("it comes from question.md; a translation holds only the words"
@@ -190,40 +202,36 @@ def _front_matter(path: Path, bad: Callable[..., None]
         hint = f"Did you mean {close[0]!r}? " if close and not why else ""
         bad(str(key), f"unknown field {key!r}" + (f": {why}" if why else ""),
             f"{hint}Remove it. A translation's front matter holds only "
-            f"{', '.join(FRONT_MATTER_KEYS)}.", _meta_line(meta, str(key)))
-    return meta, body, first
+            f"{', '.join(FRONT_MATTER_KEYS)}.", fm.line(str(key)))
+    return fm, body, first
 
 
-def _meta_line(meta: dict[str, Any], key: str) -> int:
-    return int(meta.get("__lines__", {}).get(key, 2))
-
-
-def _title(meta: dict[str, Any], bad: Callable[..., None]) -> str:
-    val = meta.get("title")
+def _title(fm: _FrontMatter, bad: Callable[..., None]) -> str:
+    val = fm.get("title")
     if not isinstance(val, str) or not val.strip():
         bad("title", "missing or empty" if val is None else f"expected text, got {val!r}",
-            "Add 'title: …' with the translated title.", _meta_line(meta, "title"))
+            "Add 'title: …' with the translated title.", fm.line("title"))
         return ""
     return val.strip()
 
 
-def _source_sha(meta: dict[str, Any], bad: Callable[..., None]) -> str:
-    val = meta.get("source_sha")
+def _source_sha(fm: _FrontMatter, bad: Callable[..., None]) -> str:
+    val = fm.get("source_sha")
     if val is None:
         return ""
     if not isinstance(val, str) or not SHA.match(val):
         hint = " Quote it: YAML reads a value of digits only as a number." if isinstance(val, int) else ""
         bad("source_sha", f"{val!r} is not 12 lowercase hex digits",
             f"Let `judge translation stamp ID` write it, or remove the line.{hint}",
-            _meta_line(meta, "source_sha"))
+            fm.line("source_sha"))
         return ""
     return val
 
 
-def _choices(q: Question, meta: dict[str, Any], en_rel: str, bad: Callable[..., None]
+def _choices(q: Question, fm: _FrontMatter, en_rel: str, bad: Callable[..., None]
              ) -> tuple[Choice, ...]:
-    val = meta.get("choices")
-    line = _meta_line(meta, "choices")
+    val = fm.get("choices")
+    line = fm.line("choices")
     if val is None:
         if q.choices:
             bad("choices", f"{en_rel} has {len(q.choices)} choices; this file has none",
