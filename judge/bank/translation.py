@@ -39,7 +39,7 @@ SECTION_LABELS = {
     "en": {},
     "zh": {"Problem": "题目", "Examples": "示例", "Hints": "提示", "Answer": "参考答案",
            "Key points": "要点", "Common mistakes": "常见错误", "Follow-ups": "追问",
-           "Explanation": "讲解"},
+           "Explanation": "解析"},
 }
 _LANG_ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "english": "en", "zh": "zh",
                  "zh-cn": "zh", "zh-hans": "zh", "zh-sg": "zh", "cn": "zh", "chinese": "zh",
