@@ -40,11 +40,18 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.ensure_object(dict)["root"] = root or default_root()
 
 
-from judge.cli import authoring, doctor, grading, practice, site  # noqa: E402 - after the group exists
+from judge.cli import (  # noqa: E402 - after the group exists
+    authoring,
+    doctor,
+    grading,
+    practice,
+    site,
+    translation,
+)
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
                  practice.answer, practice.progress, grading.grade, authoring.check, authoring.new,
-                 site.site, doctor.doctor):
+                 site.site, doctor.doctor, translation.translation):
     cli.add_command(_command)
 
 
