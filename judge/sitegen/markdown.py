@@ -7,6 +7,7 @@ renders each fragment with the results: two passes, so one Node process serves t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,13 +117,25 @@ def list_items(fragment: Fragment) -> list[Fragment]:
     return items
 
 
+SIMPLE_MATH = re.compile(r"^[A-Za-z0-9 .,;:=<>+\-*/()'|]*$")
+
+
+def _readable_math(tex: str) -> str:
+    """A formula as search text: simple ones (``T > 0``) as written, others as an ellipsis."""
+    tex = tex.strip()
+    return tex if SIMPLE_MATH.match(tex) else "\u2026"
+
+
 def plain_text(fragment: Fragment) -> str:
-    """Searchable text: words, inline code and the LaTeX source of formulas (not code blocks)."""
+    """Searchable, readable text: words and inline code; formulas only when they read as text."""
     words: list[str] = []
     for token in fragment.tokens:
         if token.type == "inline" and token.children:
-            words.extend(c.content for c in token.children
-                         if c.type in ("text", "code_inline", *MATH_TYPES))
+            for c in token.children:
+                if c.type in ("text", "code_inline"):
+                    words.append(c.content)
+                elif c.type in MATH_TYPES:
+                    words.append(_readable_math(c.content))
         elif token.type in MATH_TYPES:
-            words.append(token.content)
+            words.append(_readable_math(token.content))
     return " ".join(" ".join(words).split())
