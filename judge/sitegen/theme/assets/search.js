@@ -18,6 +18,13 @@
   // Title and tags count most, then the topic, then the statement, then the answer.
   var BOOST = { title: 6, tags: 4, topic: 2, statement: 1.4, more: 1.2, answer: 0.35 };
   var FIELDS = ["title", "tags", "topic", "statement", "more", "answer"];
+  // A question that many others list as related is a central one: among similar matches it
+  // comes first. The factor grows slowly (1.2 for one link, 1.9 for eighteen).
+  var HUB = 0.3;
+  // The core question of a tag: of the results tagged with a query word, the one most questions
+  // link to (at least CORE_LINKS). It is listed right after the best match, and labelled, so a
+  // broad query such as "temperature" also shows the exercise the rest of the bank builds on.
+  var CORE_LINKS = 5;
 
   var segmenter = null;
   try {
@@ -62,9 +69,11 @@
 
   // One MiniSearch index over the documents of a language's index file.
   function createIndex(data) {
-    var docs = data.docs.map(function (row) {
+    var prior = {};
+    var docs = data.docs.map(function (row, n) {
       var d = {};
       data.fields.forEach(function (f, i) { d[f] = row[i]; });
+      prior[d.id] = 1 + HUB * Math.log(1 + ((data.links || [])[n] || 0));
       d.topicSlug = d.topic;
       d.topic = topicName(data, d.topic) + " " + d.topic.replace(/-/g, " ");
       d.url = data.url.replace("{id}", d.id);
@@ -72,7 +81,8 @@
     });
     var engine = new global.MiniSearch({
       idField: "id", fields: FIELDS, tokenize: tokenize, processTerm: processTerm,
-      searchOptions: { boost: BOOST, tokenize: tokenize, processTerm: processTerm },
+      searchOptions: { boost: BOOST, tokenize: tokenize, processTerm: processTerm,
+        boostDocument: function (id) { return prior[id] || 1; } },
     });
     engine.addAll(docs);
     var names = [];
@@ -84,8 +94,13 @@
       tokenize: tokenize, processTerm: processTerm });
     nameIndex.addAll(names);
     var byId = {};
-    docs.forEach(function (d) { byId[d.id] = d; });
-    return { engine: engine, names: nameIndex, docs: docs, byId: byId, data: data };
+    var links = {};
+    docs.forEach(function (d, n) {
+      byId[d.id] = d;
+      links[d.id] = (data.links || [])[n] || 0;
+      d.tagList = d.tags ? d.tags.split(" ") : [];
+    });
+    return { engine: engine, names: nameIndex, docs: docs, byId: byId, links: links, data: data };
   }
 
   // Prefix matching from three characters; typo tolerance from five: one edit, two from twelve.
@@ -106,7 +121,27 @@
       results = index.engine.search(query, opts);
       partial = results.length > 0;
     }
-    return { results: results, partial: partial };
+    var core = coreResult(index, query, results);
+    if (core && results.indexOf(core.result) > 1) {
+      var rest = results.filter(function (r) { return r !== core.result; });
+      results = [rest[0], core.result].concat(rest.slice(1));
+    }
+    return { results: results, partial: partial, core: core };
+  }
+
+  function coreResult(index, query, results) {
+    var words = tokenize(query).map(processTerm).filter(Boolean);
+    var best = null;
+    results.forEach(function (r) {
+      var n = index.links[r.id];
+      if (n < CORE_LINKS || (best && n <= index.links[best.result.id])) return;
+      var tag = index.byId[r.id].tagList.filter(function (t) {
+        var parts = tokenize(t);
+        return words.some(function (w) { return parts.indexOf(w) !== -1; });
+      })[0];
+      if (tag) best = { result: r, tag: tag, links: n };
+    });
+    return best;
   }
 
   // Close titles and topic names for a query that matched nothing.
