@@ -28,6 +28,8 @@ SITE_TITLE = "Metajudge"
 TAGLINE = ("Interview questions on meta-learning and its neighbours (knowledge distillation, "
            "transfer and self-supervised learning, meta-gradients), with model answers, and "
            "PyTorch tasks you solve and judge on your own machine.")
+INDEX_DESCRIPTION = ("Meta-learning interview questions with model answers, and PyTorch tasks judged "
+                     "on your own machine: MAML, distillation, transfer, self-supervised learning.")
 LANG = "en"
 
 
@@ -107,7 +109,7 @@ def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildRepor
           tracks=tracks_context(bank, by_id), counts=_counts(summaries), kinds=KINDS,
           difficulties=DIFFICULTIES, kind_labels=context.KIND_LABEL,
           difficulty_labels=context.DIFFICULTY_LABEL, tagline=TAGLINE,
-          page_title="Meta-learning interview questions", description=TAGLINE,
+          page_title="Meta-learning interview questions", description=INDEX_DESCRIPTION,
           search_index=search.index_file(LANG), example=_examples(bank, order))
     for topic in topics:
         write(topic["url"], "topic.html", topic=topic, page_title=topic["name"],

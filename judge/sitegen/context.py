@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -81,12 +82,15 @@ def practice_commands(q: Question) -> list[str]:
 
 
 def description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
-    """A meta description: the text's start, cut at a word and marked with an ellipsis."""
+    """A meta description: the text's first sentences that fit, else its start and an ellipsis."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "\u2026"
+    head = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[.?!](?=\s)", head)]
+    if ends and ends[-1] >= limit // 2:
+        return head[:ends[-1]]
+    return head[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
 
 
 def _code(source: str, block_id: str) -> Markup | None:
