@@ -9,8 +9,8 @@ The V8 isolate has no file system, network or process access, only KaTeX and the
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,9 @@ function metajudgeRender(payload) {
 }
 """
 
-_lock = threading.Lock()
+# The V8 context lives on one worker thread of its own: calls take turns, and a caller that runs
+# an asyncio loop (a notebook, Playwright's sync API) does not change how mini-racer behaves.
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metajudge-katex")
 _context: Any = None
 
 
@@ -76,15 +78,18 @@ def _engine() -> Any:
     return ctx
 
 
+def _call(keys: list[tuple[str, bool]]) -> str:
+    ctx = _engine()
+    try:
+        raw: str = ctx.call("metajudgeRender", json.dumps(keys), timeout_sec=TIMEOUT_S)
+    except Exception as exc:  # mini-racer raises its own JSEvalException / JSTimeoutException
+        raise SiteBuildError(f"KaTeX stopped while rendering {len(keys)} formulas: {exc}",
+                             "Build again; if it persists, report the formula named.") from exc
+    return raw
+
+
 def _render_batch(keys: list[tuple[str, bool]]) -> list[dict[str, str]]:
-    with _lock:  # one isolate: calls from several threads take turns
-        ctx = _engine()
-        try:
-            raw = ctx.call("metajudgeRender", json.dumps(keys), timeout_sec=TIMEOUT_S)
-        except Exception as exc:  # mini-racer raises its own JSEvalException / JSTimeoutException
-            raise SiteBuildError(f"KaTeX stopped while rendering {len(keys)} formulas: {exc}",
-                                 "Build again; if it persists, report the formula named.") from exc
-    results: list[dict[str, str]] = json.loads(raw)
+    results: list[dict[str, str]] = json.loads(_worker.submit(_call, keys).result())
     return results
 
 

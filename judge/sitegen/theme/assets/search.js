@@ -217,7 +217,11 @@
 
   var FIELD_LABEL = { title: "title", tags: "tags", topic: "topic", statement: "problem", more: "problem", answer: "answer" };
 
-  function showSnippet(li, result) {
+  function text(node, value) { node.appendChild(document.createTextNode(value)); }
+
+  // Why a result matched: the fields, the matching tags, the core-question note, then the
+  // statement around the first matched word, every matched word highlighted.
+  function showSnippet(li, result, core) {
     var doc = index.byId[result.id];
     var snippet = li.querySelector(".snippet");
     if (!snippet) {
@@ -241,10 +245,22 @@
     why.className = "why";
     why.textContent = "Matches the " + labels.join(", ") + ". ";
     snippet.appendChild(why);
+    if (fields.tags) {
+      var tags = doc.tagList.filter(function (t) {
+        return tokenize(t).some(function (w) { return result.terms.indexOf(w) !== -1; });
+      });
+      text(snippet, "Tags: ");
+      snippet.appendChild(highlighted(tags.map(function (t) { return "#" + t; }).join(", "), result.terms));
+      text(snippet, ". ");
+    }
+    if (core && core.result === result) {
+      text(snippet, "The core question for #" + core.tag + ": " + core.links +
+        " other questions link to it. ");
+    }
     if (elsewhere.length) {
-      snippet.appendChild(document.createTextNode((fields.more ? "The problem" : "The answer") + " mentions "));
+      text(snippet, (fields.more ? "The problem" : "The answer") + " mentions ");
       snippet.appendChild(highlighted(elsewhere.slice(0, 4).join(", "), elsewhere));
-      snippet.appendChild(document.createTextNode(". "));
+      text(snippet, ". ");
     }
     snippet.appendChild(highlighted(excerpt(doc.statement, result.terms), result.terms));
     var link = li.querySelector(".question-link");
@@ -317,10 +333,12 @@
     var s = state();
     var ranked = null;
     var partial = false;
+    var core = null;
     if (s.q) {
       var found = search(index, s.q);
       ranked = found.results;
       partial = found.partial;
+      core = found.core;
     }
     var order = ranked ? ranked.map(function (r) { return r.id; }) : items.map(function (li) { return li.getAttribute("data-id"); });
     var byResult = {};
@@ -339,7 +357,7 @@
     items.forEach(function (li) {
       var id = li.getAttribute("data-id");
       li.hidden = !visible[id];
-      if (byResult[id] && visible[id]) { showSnippet(li, byResult[id]); } else { clearSnippet(li); }
+      if (byResult[id] && visible[id]) { showSnippet(li, byResult[id], core); } else { clearSnippet(li); }
     });
     var filtered = !!(s.tag || selects.some(function (sel) { return sel.value; }));
     var total = items.length;
