@@ -97,7 +97,7 @@ def test_index_page_loads_at_most_250_kb(real_site: Path) -> None:
 def test_first_screen_explains_itself(real_site: Path, real_bank: Bank) -> None:
     html = (real_site / "index.html").read_text(encoding="utf-8")
     h1 = html.index("<h1")
-    lede = html.index('class="lede"')
+    lede = html.index('class="lede')
     cards = html.index('<ul class="cards">')
     listing = html.index('id="question-list"')
     assert h1 < lede < cards < listing, "intro, then topic cards, then the list"
