@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 import shutil
 import threading
@@ -15,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from judge.bank.loader import load_bank
+from judge.errors import UsageError
 from judge.model import Bank
-from judge.sitegen import SiteBuildError, build_site, make_server
+from judge.sitegen import SiteBuildError, build_site, katex, make_server, search
 
 pytestmark = pytest.mark.xdist_group("site-build")  # one worker, so the sites are built once
 
@@ -104,11 +104,10 @@ def copy_bank(dest: Path) -> Path:
     return dest
 
 
-def read_index(site: Path) -> list[dict[str, object]]:
-    text = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith("window.METAJUDGE_INDEX = ")
-    data: list[dict[str, object]] = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))
-    return data
+def read_index(site: Path) -> dict[str, dict[str, str]]:
+    text = (site / search.index_file("en")).read_text(encoding="utf-8")
+    assert text.startswith("(window.METAJUDGE_SEARCH = window.METAJUDGE_SEARCH || {})[\"en\"] = ")
+    return {d["id"]: d for d in search.documents(search.read_index(text))}
 
 
 def secret_snippets(bank: Bank) -> list[tuple[str, str]]:
@@ -198,6 +197,7 @@ def test_every_question_topic_and_static_page_exists(built: tuple[Bank, Path]) -
     for q in bank:
         page = (site / "questions" / f"{q.id}.html").read_text(encoding="utf-8")
         assert '<h1 id="title">' in page and "Difficulty: </span>" in page, q.id
+        assert page.count("<title>") == 1 and '<meta name="description" content="' in page
         for ref in q.references:
             assert ref.url in page, (q.id, ref.url)
     for topic in {q.topic for q in bank}:
@@ -216,14 +216,15 @@ def test_coding_page_has_starter_hints_and_solution_behind_details(fixture_site:
     q = fixture_bank.questions[CODE_Q]
     page = (fixture_site / "questions" / f"{CODE_Q}.html").read_text(encoding="utf-8")
     assert page.count('<details class="reveal hint"') == len(q.hints) == 4
-    assert 'data-copy="starter-code"' in page and 'id="starter-code"' in page
+    assert 'id="starter-code"' in page
     assert "NotImplementedError" in page  # the starter's body, highlighted
     solution = page.split('id="solution-details"', 1)[1]
     assert "reference-code" in solution and "Explanation" in solution
     assert "batchmean" in solution  # from the reference solution
-    assert "Easy</span>" in page and 'class="badge difficulty difficulty-easy"' in page
+    assert "Easy</span>" in page and 'class="badge difficulty-easy"' in page
     assert f'href="{CONCEPT_Q}.html"' in page.replace("../questions/", "")  # related
-    assert 'rel="next"' in page and 'rel="prev"' not in page  # first question of the bank
+    # foundations comes before distillation in the reading order: this page is the last one
+    assert 'rel="prev"' in page and 'rel="next"' not in page
 
 
 def test_concept_page_has_quiz_and_answers_behind_details(fixture_site: Path) -> None:
@@ -234,7 +235,7 @@ def test_concept_page_has_quiz_and_answers_behind_details(fixture_site: Path) ->
     assert "Correct: B." in quiz and "bilevel" in quiz
     for summary in ("Model answer", "Key points", "Common mistakes", "Follow-ups", "Explanation"):
         assert f"<summary>{summary}</summary>" in page, summary
-    assert "starter-code" not in page and 'rel="prev"' in page
+    assert "starter-code" not in page and 'rel="next"' in page and 'rel="prev"' not in page
 
 
 def test_math_is_rendered_and_no_raw_latex_is_left(built: tuple[Bank, Path]) -> None:
@@ -289,16 +290,23 @@ def test_assets_are_local_and_css_urls_exist(fixture_site: Path) -> None:
     assert not list(fixture_site.rglob("katex.min.js")), "pages must not need KaTeX's script"
     for page in html_pages(fixture_site):
         assert "fetch(" not in page.read_text(encoding="utf-8")
-    for js in fixture_site.rglob("*.js"):
-        assert "fetch(" not in js.read_text(encoding="utf-8"), js
+    for js in fixture_site.rglob("*.js"):  # file:// forbids fetch and XHR: scripts load by tag
+        text = js.read_text(encoding="utf-8")
+        assert "XMLHttpRequest" not in text and "import(" not in text, js
+        if js.name != "minisearch.min.js":  # its SearchableMap has a method named fetch
+            assert "fetch(" not in text, js
 
 
-def test_search_index_holds_body_text(fixture_site: Path) -> None:
-    index = {e["id"]: e for e in read_index(fixture_site)}
+def test_search_index_holds_statement_and_answer_words(fixture_site: Path) -> None:
+    index = read_index(fixture_site)
     assert set(index) == {CODE_Q, CONCEPT_Q}
-    assert "mass-covering" in str(index[CODE_Q]["text"])  # a word from the explanation
-    assert "mass-covering" not in str(index[CONCEPT_Q]["text"])
-    assert index[CODE_Q]["url"] == f"questions/{CODE_Q}.html"
+    code = index[CODE_Q]
+    assert code["statement"].startswith("Implement the knowledge-distillation loss")
+    assert "student_logits" in code["more"].split()  # from the statement, past the snippet
+    assert "$" not in code["statement"] and "\\mathbb" not in code["statement"]
+    assert code["title"] == "Hinton knowledge-distillation loss" and "temperature" in code["tags"]
+    answer = index[CONCEPT_Q]["answer"].split()  # its most distinctive answer words
+    assert {"outer", "inner"} <= set(answer) and len(answer) <= search.ANSWER_TERMS
 
 
 # ---------------------------------------------------------------- errors and safety
@@ -348,15 +356,27 @@ def test_title_and_raw_html_are_escaped(tmp_path: Path) -> None:
         assert "&amp; KD" in html
     question = (site / "questions" / f"{CODE_Q}.html").read_text(encoding="utf-8")
     assert "<img src=x" not in question and "&lt;img src=x onerror=alert(1)&gt;" in question
-    assert "<script>" not in (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert "\\u003cscript>" in (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    index = (site / search.index_file("en")).read_text(encoding="utf-8")
+    assert "<script>" not in index and "\\u003cscript>" in index
 
 
-def test_missing_node_is_a_clear_error(fixture_bank: Bank, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("METAJUDGE_NODE", str(tmp_path / "no-such-node"))
-    with pytest.raises(SiteBuildError, match="Node.js"):
+def test_missing_javascript_engine_is_a_clear_error(fixture_bank: Bank, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(katex, "_context", None)
+    monkeypatch.setitem(__import__("sys").modules, "py_mini_racer", None)  # import fails
+    with pytest.raises(SiteBuildError, match="mini-racer") as err:
         build_site(fixture_bank, tmp_path / "site")
+    assert "pip install" in str(err.value)
+    assert not (tmp_path / "site").exists()
+
+
+def test_math_needs_no_node(fixture_bank: Bank, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no node (nor anything else) on PATH
+    report = build_site(fixture_bank, tmp_path / "site")
+    assert report.formulas > 10
+    page = (tmp_path / "site" / "questions" / f"{CODE_Q}.html").read_text(encoding="utf-8")
+    assert 'class="katex"' in page and "<math" in page
 
 
 def test_refuses_to_clear_a_folder_it_did_not_make(fixture_bank: Bank, tmp_path: Path) -> None:
@@ -391,6 +411,16 @@ def test_server_serves_the_site_on_loopback(fixture_site: Path) -> None:
 def test_serving_a_folder_without_a_site_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SiteBuildError, match="judge site build"):
         make_server(tmp_path, "127.0.0.1", 0)
+
+
+def test_a_busy_port_is_a_usage_error(fixture_site: Path) -> None:
+    first = make_server(fixture_site, "127.0.0.1", 0)
+    try:
+        with pytest.raises(UsageError, match="cannot listen on 127.0.0.1") as err:
+            make_server(fixture_site, "127.0.0.1", first.server_address[1])
+        assert err.value.exit_code == 2 and "--port" in str(err.value)
+    finally:
+        first.server_close()
 
 
 def test_escaped_dollar_is_a_literal_dollar(tmp_path: Path) -> None:

@@ -29,12 +29,21 @@ def site_build(ctx: click.Context, out: Path) -> None:
 
 @site.command("serve")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("_site"), show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+              default=Path("_site"), show_default=True, help="The built site to serve.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
 def site_serve(directory: Path, port: int) -> None:
-    """Serve a built site on 127.0.0.1."""
-    from judge.sitegen import serve
+    """Serve a built site on 127.0.0.1 until Ctrl-C."""
+    from judge.sitegen import make_server
 
     if not (directory / "index.html").is_file():
         raise click.UsageError(f"{directory} has no index.html; run `judge site build` first")
-    serve(directory, port=port)
+    server = make_server(directory, port=port)  # a busy port is a UsageError (exit 2)
+    host, bound = server.server_address[:2]
+    click.echo(f"Serving {directory} at http://{host!s}:{bound}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from pygments import highlight as _pygmentize
@@ -52,8 +53,13 @@ def stylesheet() -> str:
 
 
 def _code_only(css: str) -> str:
-    # Drop the rules Pygments adds for line numbers and the bare `pre` (the site styles those).
-    keep = [line for line in css.splitlines()
-            if line.strip() and "linenos" not in line and not line.startswith("pre {")
-            and "td.linenos" not in line and "span.linenos" not in line]
+    # Keep the token colours only: drop line-number rules, the bare `pre` rule, the block
+    # background (site.css paints it, under the scroll cues) and the trailing comments.
+    keep = []
+    for line in css.splitlines():
+        line = re.sub(r"\s*/\*.*?\*/\s*$", "", line)
+        if (not line.strip() or "linenos" in line or line.startswith("pre {")
+                or re.match(r"^\S.* pre code \{ background:|^pre code \{ background:", line)):
+            continue
+        keep.append(line)
     return "\n".join(keep)

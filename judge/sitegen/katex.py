@@ -1,25 +1,46 @@
-"""LaTeX to HTML + MathML at build time with the vendored KaTeX, all formulas in one Node process.
+"""LaTeX to HTML + MathML at build time with the vendored KaTeX, run in an embedded V8 (mini-racer).
 
-KaTeX was chosen over math-core after rendering the bank's formulas with both in Chromium; see
+KaTeX was chosen over math-core after rendering the bank's formulas with both in Chromium, and
+mini-racer over an external Node.js so that a plain ``pip install`` can build a site; see
 docs/site.md. The page needs no script and no network: only katex.min.css and its woff2 fonts.
+The V8 isolate has no file system, network or process access, only KaTeX and the formulas.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from judge.sitegen.errors import SiteBuildError
 
-NODE_ENV = "METAJUDGE_NODE"
+KATEX_JS = Path(__file__).resolve().parent / "theme" / "vendor" / "katex" / "katex.min.js"
 TIMEOUT_S = 120
-CHUNK_MIN = 400  # below this many formulas a second Node process costs more than it saves
+
+# trust: false keeps \href, \url and \htmlClass inert. strict "ignore": LaTeX that KaTeX renders
+# but frowns on (a unicode letter in math) is not worth failing a build.
+_GLUE = """
+var katex = (typeof module !== "undefined" && module.exports && module.exports.renderToString)
+  ? module.exports : globalThis.katex;
+function metajudgeRender(payload) {
+  return JSON.stringify(JSON.parse(payload).map(function (item) {
+    try {
+      return {html: katex.renderToString(item[0], {displayMode: item[1],
+        output: "htmlAndMathml", throwOnError: true, trust: false, strict: "ignore"})};
+    } catch (e) {
+      return {error: String((e && (e.rawMessage || e.message)) || e)};
+    }
+  }));
+}
+"""
+
+# The V8 context lives on one worker thread of its own: calls take turns, and a caller that runs
+# an asyncio loop (a notebook, Playwright's sync API) does not change how mini-racer behaves.
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metajudge-katex")
+_context: Any = None
 
 
 @dataclass(frozen=True)
@@ -32,62 +53,58 @@ class Formula:
     line: int
 
 
-def _run(command: list[str], keys: list[tuple[str, bool]]) -> list[dict[str, object]]:
+def _engine() -> Any:
+    """One V8 context with KaTeX loaded, made on first use and kept for later builds."""
+    global _context
+    if _context is not None:
+        return _context
     try:
-        proc = subprocess.run(
-            command, input=json.dumps(keys), capture_output=True,
-            text=True, encoding="utf-8", timeout=TIMEOUT_S, check=False,
-        )
+        from py_mini_racer import MiniRacer
+    except ImportError as exc:
+        raise SiteBuildError(
+            "the embedded JavaScript engine that renders math (mini-racer) is not installed",
+            "Install Metajudge with its dependencies (`pip install .`) or run "
+            "`pip install mini-racer`.") from exc
+    try:
+        source = KATEX_JS.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SiteBuildError(f"cannot run Node.js ({exc.strerror or exc}) to render math",
-                             f"Install Node.js 18 or newer, or point {NODE_ENV} at it.") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SiteBuildError(
-            f"KaTeX did not finish rendering {len(keys)} formulas in {TIMEOUT_S} s",
-            "Check that `node` runs, then build again.") from exc
-    if proc.returncode != 0:
-        raise SiteBuildError(
-            f"the math renderer failed: {proc.stderr.strip()[-800:]}",
-            "Run `node --version` (18 or newer is needed) and check site/vendor/katex/.")
-    results: list[dict[str, object]] = json.loads(proc.stdout)
+        raise SiteBuildError(f"KaTeX is missing from the installed package ({KATEX_JS})",
+                             "Reinstall Metajudge; the wheel ships theme/vendor/katex/.") from exc
+    ctx = MiniRacer()
+    ctx.eval("var module = {exports: {}}; var exports = module.exports;")
+    ctx.eval(source)
+    ctx.eval(_GLUE)
+    _context = ctx
+    return ctx
+
+
+def _call(keys: list[tuple[str, bool]]) -> str:
+    ctx = _engine()
+    try:
+        raw: str = ctx.call("metajudgeRender", json.dumps(keys), timeout_sec=TIMEOUT_S)
+    except Exception as exc:  # mini-racer raises its own JSEvalException / JSTimeoutException
+        raise SiteBuildError(f"KaTeX stopped while rendering {len(keys)} formulas: {exc}",
+                             "Build again; if it persists, report the formula named.") from exc
+    return raw
+
+
+def _render_batch(keys: list[tuple[str, bool]]) -> list[dict[str, str]]:
+    results: list[dict[str, str]] = json.loads(_worker.submit(_call, keys).result())
     return results
 
 
-def find_node() -> str:
-    """The Node.js executable: $METAJUDGE_NODE, else `node` on PATH."""
-    node = os.environ.get(NODE_ENV) or shutil.which("node")
-    if not node:
-        raise SiteBuildError(
-            "Node.js is needed to render math at build time, and no `node` is on PATH",
-            f"Install Node.js 18 or newer (Debian: apt-get install nodejs), or set {NODE_ENV}.",
-        )
-    return node
-
-
-def render_formulas(formulas: Sequence[Formula], site_dir: Path) -> dict[tuple[str, bool], str]:
+def render_formulas(formulas: Sequence[Formula]) -> dict[tuple[str, bool], str]:
     """Render every distinct (tex, display) once; raise one SiteBuildError listing every error."""
     keys = list(dict.fromkeys((f.tex, f.display) for f in formulas))
     if not keys:
         return {}
-    script = site_dir / "tools" / "render-math.cjs"
-    if not script.is_file():
-        raise SiteBuildError(f"the math renderer {script} is missing",
-                             "Restore site/tools/render-math.cjs and site/vendor/katex/.")
-    command = [find_node(), str(script)]
-    # One Node process per core for big banks: KaTeX is single-threaded and most of the build.
-    workers = max(1, min(os.cpu_count() or 1, len(keys) // CHUNK_MIN))
-    size = -(-len(keys) // workers)
-    chunks = [keys[i:i + size] for i in range(0, len(keys), size)]
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        parts = list(pool.map(lambda chunk: _run(command, chunk), chunks))
-    results = [res for part in parts for res in part]
     rendered: dict[tuple[str, bool], str] = {}
     errors: dict[tuple[str, bool], str] = {}
-    for key, res in zip(keys, results, strict=True):
+    for key, res in zip(keys, _render_batch(keys), strict=True):
         if "html" in res:
-            rendered[key] = str(res["html"])
+            rendered[key] = res["html"]
         else:
-            errors[key] = str(res.get("error", "unknown error"))
+            errors[key] = res.get("error", "unknown error")
     if errors:
         lines = [
             f"{f.file}:{f.line}: LaTeX error in {'$$' if f.display else '$'}{f.tex}"

@@ -7,6 +7,7 @@ renders each fragment with the results: two passes, so one Node process serves t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,13 +117,65 @@ def list_items(fragment: Fragment) -> list[Fragment]:
     return items
 
 
+# Formulas as search text and snippets: common LaTeX read as Unicode text; a formula still long
+# or full of structure after that is shown as an ellipsis.
+_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "θ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "in": "∈", "notin": "∉", "times": "×", "cdot": "·",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈",
+    "sim": "~", "to": "→", "rightarrow": "→", "leftarrow": "←", "mapsto": "↦", "infty": "∞",
+    "nabla": "∇", "partial": "∂", "sum": "Σ", "prod": "Π", "dots": "…", "ldots": "…",
+    "cdots": "…", "pm": "±", "propto": "∝", "top": "ᵀ", "|": "‖", "lVert": "‖", "rVert": "‖",
+    "lvert": "|", "rvert": "|", "langle": "⟨", "rangle": "⟩", "{": "\u0001", "}": "\u0002",
+}
+_BLACKBOARD = {"R": "ℝ", "E": "E", "N": "ℕ", "Z": "ℤ"}
+_STYLE = re.compile(r"\\(?:mathrm|text|operatorname|mathbf|boldsymbol|mathit|mathsf|mathcal|"
+                    r"mathbb|textbf|textit)\s*\{([^{}]*)\}")
+_COMMAND = re.compile(r"\\([A-Za-z]+|[|{}])")
+READABLE_MAX = 40  # longer formulas are not worth reading as text
+_STRUCTURE = re.compile(r"\\(?:frac|dfrac|tfrac|sqrt|begin|end|over|binom|underbrace|overbrace)")
+
+
+def _script(m: re.Match[str]) -> str:
+    """``^{B × C}`` as ``^(B × C)``; one character or a bracketed group needs no brackets."""
+    inner = m.group(2)
+    plain = len(inner) == 1 or (inner.startswith("(") and inner.endswith(")"))
+    return m.group(1) + (inner if plain else f"({inner})")
+
+
+def readable_math(tex: str) -> str:
+    """A formula as plain text (``T > 0``, ``p^T = softmax(t / T)``), or an ellipsis."""
+    tex = " ".join(tex.split())
+    if _STRUCTURE.search(tex):
+        return "\u2026"
+    tex = re.sub(r"\\mathbb\s*\{([A-Z])\}", lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), tex)
+    for _ in range(3):  # nested styles: \mathbf{\mathrm{x}}
+        tex = _STYLE.sub(r"\1", tex)
+    tex = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)\b", "", tex)
+    tex = re.sub(r"\\[,;:! ]|\\q?quad\b", " ", tex)
+    tex = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1), "\u0000"), tex)
+    if "\u0000" in tex:
+        return "\u2026"  # a command we cannot read aloud
+    tex = re.sub(r"([\^_])\{([^{}]*)\}", _script, tex)
+    tex = tex.replace("^ᵀ", "ᵀ").replace("{", "").replace("}", "")
+    text = " ".join(tex.replace("\u0001", "{").replace("\u0002", "}").split())
+    return text if len(text) <= READABLE_MAX else "\u2026"
+
+
 def plain_text(fragment: Fragment) -> str:
-    """Searchable text: words, inline code and the LaTeX source of formulas (not code blocks)."""
+    """Searchable, readable text: words and inline code; formulas only when they read as text."""
     words: list[str] = []
     for token in fragment.tokens:
         if token.type == "inline" and token.children:
-            words.extend(c.content for c in token.children
-                         if c.type in ("text", "code_inline", *MATH_TYPES))
+            for c in token.children:
+                if c.type in ("text", "code_inline"):
+                    words.append(c.content)
+                elif c.type in MATH_TYPES:
+                    words.append(readable_math(c.content))
         elif token.type in MATH_TYPES:
-            words.append(token.content)
+            words.append(readable_math(token.content))
     return " ".join(" ".join(words).split())

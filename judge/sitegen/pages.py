@@ -1,45 +1,29 @@
-"""What each page shows: a question's Markdown parsed with file lines, then its template context.
+"""A question's Markdown parsed into fragments that remember their file and line.
 
 Only what a learner may see is read: the question's sections, starter.py and the reference
-solution. test_hidden.py and solutions/*/wrong/ are never opened here.
+solution. test_hidden.py and solutions/*/wrong/ are never opened here. What a page shows from
+the parsed question is in context.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from markupsafe import Markup
 
 from judge.bank.loader import split_front_matter
-from judge.model import Bank, Question
+from judge.model import Question
 from judge.sitegen import markdown as mdr
 from judge.sitegen.errors import SiteBuildError
-from judge.sitegen.highlight import code_block
 from judge.sitegen.katex import Formula
 
-# Sections shown in the open, and those behind a <details> (name, summary label).
-CONCEPT_HIDDEN = (("Answer", "Model answer"), ("Key points", "Key points"),
-                  ("Common mistakes", "Common mistakes"), ("Follow-ups", "Follow-ups"))
-DIFFICULTY_LABEL = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
-KIND_LABEL = {"coding": "Coding", "debug": "Debug", "concept": "Concept"}
+STATEMENT = ("Problem", "Examples")  # what a search result's snippet is cut from
 FENCE = re.compile(r"^(```|~~~)")  # the loader's rule: headings inside fences are code
 
 
 def slug(text: str) -> str:
     """A file-name-safe slug for a topic or tag."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "topic"
-
-
-def question_url(qid: str) -> str:
-    return f"questions/{qid}.html"
-
-
-def topic_url(topic: str) -> str:
-    return f"topics/{slug(topic)}.html"
 
 
 @dataclass
@@ -63,9 +47,18 @@ class ParsedQuestion:
     def formulas(self) -> list[Formula]:
         return [f for frag in self.fragments() for f in mdr.formulas(frag)]
 
-    def search_text(self) -> str:
-        names = ("Problem", "Examples", "Explanation", "Answer")
-        return " ".join(mdr.plain_text(self.sections[n]) for n in names if n in self.sections)
+    def statement_text(self) -> str:
+        """Problem, Examples and the quiz's choices as plain text (search snippets, description)."""
+        parts = [mdr.plain_text(self.sections[n]) for n in STATEMENT if n in self.sections]
+        parts += [mdr.plain_text(text) for text, _, _ in self.choices]
+        return " ".join(parts)
+
+    def answer_text(self) -> str:
+        """Every other section, the hints and the quiz's explanations, as plain text."""
+        parts = [mdr.plain_text(f) for n, f in self.sections.items() if n not in STATEMENT]
+        parts += [mdr.plain_text(h) for h in self.hints]
+        parts += [mdr.plain_text(w) for _, w, _ in self.choices]
+        return " ".join(parts)
 
 
 def section_lines(path: Path) -> dict[str, int]:
@@ -130,55 +123,3 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def _code(source: str, block_id: str) -> Markup | None:
-    return Markup(code_block(source, "python", block_id)) if source else None
-
-
-def summary(q: Question) -> dict[str, Any]:
-    """What a question list item shows (index and topic pages)."""
-    return {
-        "id": q.id, "title": q.title, "url": question_url(q.id), "topic": q.topic,
-        "topic_url": topic_url(q.topic), "kind": q.kind, "kind_label": KIND_LABEL[q.kind],
-        "difficulty": q.difficulty, "difficulty_label": DIFFICULTY_LABEL[q.difficulty],
-        "tags": list(q.tags),
-    }
-
-
-def question_context(pq: ParsedQuestion, math: mdr.MathMap, bank: Bank,
-                     order: Sequence[str]) -> dict[str, Any]:
-    """The template context of one question page."""
-    q = pq.question
-
-    def html(name: str) -> Markup | None:
-        frag = pq.sections.get(name)
-        return mdr.render(frag, math) if frag else None
-
-    pos = order.index(q.id)
-    prev_q = bank.questions[order[pos - 1]] if pos > 0 else None
-    next_q = bank.questions[order[pos + 1]] if pos + 1 < len(order) else None
-    correct = [i for i, (_, _, ok) in enumerate(pq.choices) if ok]
-    return {
-        **summary(q),
-        "problem": html("Problem"),
-        "examples": html("Examples"),
-        "explanation": html("Explanation"),
-        "concept_sections": [
-            {"id": slug(name), "summary": label, "html": html(name)}
-            for name, label in CONCEPT_HIDDEN if name in pq.sections
-        ],
-        "hints": [mdr.render(h, math) for h in pq.hints],
-        "choices": [{"letter": chr(65 + i), "text": mdr.render(t, math),
-                     "why": mdr.render(w, math), "correct": ok}
-                    for i, (t, w, ok) in enumerate(pq.choices)],
-        "correct_letter": chr(65 + correct[0]) if correct else "",
-        "starter_html": _code(pq.starter, "starter-code"),
-        "reference_html": _code(pq.reference, "reference-code"),
-        "references": [{"cite": r.cite(), "url": r.url, "title": r.title, "authors": r.authors,
-                        "year": r.year} for r in q.references],
-        "related": [summary(bank.questions[r]) for r in q.related if r in bank.questions],
-        "prev": summary(prev_q) if prev_q else None,
-        "next": summary(next_q) if next_q else None,
-        "entry_points": list(q.entry_points),
-    }

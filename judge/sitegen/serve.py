@@ -6,6 +6,7 @@ import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from judge.errors import UsageError
 from judge.sitegen.errors import SiteBuildError
 
 
@@ -23,9 +24,9 @@ def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> T
     handler = functools.partial(_QuietHandler, directory=str(directory))
     try:
         return ThreadingHTTPServer((host, port), handler)
-    except OSError as exc:
-        raise SiteBuildError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                             "Pick another port with --port, or stop what is using it.") from exc
+    except OSError as exc:  # a busy or forbidden port is a bad argument, not bad bank content
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc})",
+                         "Pick another port with --port, or stop what is using it.") from exc
 
 
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -1,12 +1,13 @@
-// Refresh site/vendor/katex from node_modules (run after `npm ci` in site/ when bumping KaTeX).
-// Keeps only the woff2 fonts, and rewrites the stylesheet so it never asks for woff or ttf files.
+// Refresh judge/sitegen/theme/vendor/katex from node_modules (run after `npm ci` in site/ when
+// bumping KaTeX). Keeps only the woff2 fonts, and rewrites the stylesheet so it never asks for
+// woff or ttf files. The builder runs katex.min.js in an embedded V8 (mini-racer), not in Node.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const site = path.resolve(__dirname, "..");
 const dist = path.join(site, "node_modules", "katex", "dist");
-const out = path.join(site, "vendor", "katex");
+const out = path.resolve(site, "..", "judge", "sitegen", "theme", "vendor", "katex");
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, "fonts"), { recursive: true });
 fs.copyFileSync(path.join(dist, "katex.min.js"), path.join(out, "katex.min.js"));

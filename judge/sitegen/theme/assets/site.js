@@ -1,5 +1,6 @@
-// Progressive enhancements shared by every page: the dark-mode toggle, copy buttons and the
-// "/" shortcut. Everything the site shows works without this file.
+// Progressive enhancements shared by every page: the theme button, a copy button on every code
+// block, the "/" shortcut, and printing with every <details> open.
+// Everything the site shows works without this file.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -13,9 +14,12 @@
     return set ? set === "dark" : systemDark();
   }
 
+  // The button names the theme it switches to, so its label is always an action.
   var toggle = document.getElementById("theme-toggle");
   if (toggle) {
-    var sync = function () { toggle.setAttribute("aria-pressed", isDark() ? "true" : "false"); };
+    var sync = function () {
+      toggle.textContent = isDark() ? "Switch to light theme" : "Switch to dark theme";
+    };
     toggle.hidden = false;
     sync();
     toggle.addEventListener("click", function () {
@@ -49,19 +53,40 @@
     });
   }
 
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    var target = document.getElementById(button.getAttribute("data-copy"));
-    if (!target) return;
-    var label = button.textContent;
-    button.hidden = false;
+  // A copy button above every code block of the page.
+  Array.prototype.forEach.call(document.querySelectorAll("main pre"), function (pre, i) {
+    if (!pre.id) pre.id = "code-" + (i + 1);
+    var wrap = document.createElement("div");
+    wrap.className = "code-block";
+    pre.parentNode.insertBefore(wrap, pre);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.setAttribute("data-copy", pre.id);
+    button.textContent = "Copy";
+    wrap.appendChild(button);
+    wrap.appendChild(pre);
     button.addEventListener("click", function () {
-      copyText(target.textContent).then(function () {
+      copyText(pre.textContent).then(function () {
         button.textContent = "Copied";
       }, function () {
         button.textContent = "Copy failed: select the code and copy it";
       });
-      window.setTimeout(function () { button.textContent = label; }, 2000);
+      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
     });
+  });
+
+  // Printing opens every hint, solution and answer, and closes again those the reader had shut.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
+      return !d.open;
+    });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
   });
 
   document.addEventListener("keydown", function (event) {
