@@ -92,8 +92,11 @@ def _leftovers(engine: Engine) -> list[str]:
                 cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
+        ours = uid == os.geteuid() or (engine.uid_base and
+                                       engine.uid_base <= uid < engine.uid_base + UID_BLOCK)
+        # the daemon's marker, in a process of ours (another user's run may have its own)
         if (engine.uid_base and engine.uid_base <= uid < engine.uid_base + UID_BLOCK) \
-                or "987.654" in cmd:
+                or ("987.654" in cmd and ours):
             found.append(f"pid {entry} uid {uid}: {cmd[:80]}")
     return found
 
