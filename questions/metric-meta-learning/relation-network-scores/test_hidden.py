@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, generator, make_episode, make_labels, randn
+from judge.testing import assert_close, generator, make_episode, make_labels, randn, run_unchanged
 
 
 def shuffled_episode(n_way, k_shot, n_query, dim, seed, dtype=torch.float32):
@@ -146,14 +146,12 @@ def test_one_way_one_query(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
+    args = shuffled_episode(3, 2, 2, 4, seed=12)
+
+    def probe(m, args):
         torch.manual_seed(12)
         g = m.RelationModule(4, 8)
-        args = shuffled_episode(3, 2, 2, 4, seed=12)
-        before = clone_all(args)
         s, sl, q, ql = args
         m.relation_loss(m.relation_scores(s, sl, q, 3, g), ql)
-        return before, args
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs after the call")
+    run_unchanged(submission, probe, args, name="inputs after the call")
