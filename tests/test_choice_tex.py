@@ -27,7 +27,7 @@ def _bank_with_choice(tmp_path: Path, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize("plain,found", [
     ("dividing the loss by T^2 changes nothing", "'T^2'"),
-    ("each TD error holds gamma V(s_{t+1})", "'s_{t+1}', 'gamma'"),
+    ("each TD error holds gamma V(s_{t+1})", "'gamma', 's_{'"),
     ("memory is O(P^2) in the parameters", "'P^2'"),
     ("the other N^2 - N pairs are negatives", "'N^2'"),
     ("the update w_t = w_{t-1} - eta g", "'w_t', 'w_{', 'eta'"),
