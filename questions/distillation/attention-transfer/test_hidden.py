@@ -61,7 +61,7 @@ def test_loss_against_a_naive_loop(submission):
             total += math.sqrt(sum((a / ns - b / nt) ** 2 for a, b in zip(qs, qt))) / 2
     assert_close(submission.attention_transfer_loss(s, t, 3.0),
                  torch.tensor(3.0 / 2 * total, dtype=torch.float64), rtol=1e-8, atol=1e-10,
-                 name="loss against a naive loop (norm or squared norm? which mean?)")
+                 name="loss against the formula written out as a loop")
 
 
 def test_loss_is_linear_in_beta(submission):

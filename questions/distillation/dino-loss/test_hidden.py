@@ -78,7 +78,7 @@ def test_teacher_temperature_matters(submission, reference):
     s, t, c = _inputs(3, 2, 4, 6, seed=10)
     assert_close(submission.dino_loss(s, t, c, 0.5, 0.05, 0.9)[0],
                  reference.dino_loss(s, t, c, 0.5, 0.05, 0.9)[0],
-                 name="loss with tau_s = 0.5 and tau_t = 0.05 (which temperature goes where?)")
+                 name="loss with tau_s = 0.5 and tau_t = 0.05")
 
 
 def test_large_outputs_stay_finite(submission, reference):
@@ -119,4 +119,4 @@ def test_inputs_and_center_are_not_modified(submission):
     def probe(m, args):
         m.dino_loss(*args, 0.1, 0.04, 0.9)
 
-    run_unchanged(submission, probe, args, name="inputs after the call (is the center updated in place?)")
+    run_unchanged(submission, probe, args, name="inputs (outputs and center) after the call")

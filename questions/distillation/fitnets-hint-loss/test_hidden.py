@@ -45,7 +45,7 @@ def test_matches_half_squared_norm_batch_mean(submission):
                     total += 0.5 * (float(u[i, c, y, x]) - r) ** 2
     assert_close(submission.hint_loss(v, u, w, b), torch.tensor(total / 3, dtype=torch.float64),
                  rtol=1e-8, atol=1e-10,
-                 name="loss against a naive loop (which reduction, and which constant factor?)")
+                 name="loss against the formula written out as a loop")
 
 
 def test_repeating_the_batch_does_not_change_the_loss(submission):

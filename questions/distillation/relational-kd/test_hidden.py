@@ -77,7 +77,7 @@ def test_large_relational_differences_use_the_linear_part(submission, reference)
     s = t.clone()
     s[0] = s[0] + 40.0                       # one far outlier: normalised distances differ by > 1
     assert_close(submission.rkd_distance_loss(s, t), reference.rkd_distance_loss(s, t),
-                 name="distance-wise loss with an outlier (is the loss robust to large differences?)")
+                 name="distance-wise loss with an outlier pair")
 
 
 def test_invariant_to_student_scale_rotation_and_shift(submission):
@@ -128,7 +128,7 @@ def test_duplicate_embeddings_stay_finite(submission, reference):
 
     got, want = submission.run(probe), reference.run(probe)
     assert_close(got["loss"], want["loss"], name="loss with two identical student embeddings (eps)")
-    assert_close(got["grad"], want["grad"], name="gradient with two identical student embeddings (NaN?)")
+    assert_close(got["grad"], want["grad"], name="gradient with two identical student embeddings")
 
 
 def test_float64_inputs(submission, reference):

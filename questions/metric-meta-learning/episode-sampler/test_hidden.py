@@ -114,8 +114,8 @@ def test_same_generator_seed_gives_same_episode(submission):
     a, b = submission.run(probe)
     for key in a:
         assert torch.equal(a[key], b[key]), (
-            f"{key} differs between two calls with generators of the same seed "
-            "(use the given generator for every random draw)")
+            f"{key} differs between two calls with generators of the same seed (the global RNG "
+            "was reseeded differently before each)")
 
 
 def test_different_seeds_give_different_episodes(submission):
@@ -136,8 +136,9 @@ def test_every_eligible_class_is_reachable(submission):
     seen = set(submission.run(probe).tolist())
     eligible = {c for c, n in zip(CLASS_IDS, CLASS_SIZES) if n >= 4}
     missing = sorted(eligible - seen)
-    assert not missing, (f"{len(missing)} eligible class id(s) never sampled in 150 episodes, "
-                         "e.g. the largest eligible id? (class ids need not be 0..C-1)")
+    # each of the 8 eligible classes is missed by one 3-way episode with probability 5/8:
+    # false rejection <= 8 * (5/8)^150 < 1e-29
+    assert not missing, f"{len(missing)} eligible class id(s) never sampled in 150 episodes"
 
 
 def test_ineligible_class_is_never_sampled(submission):

@@ -76,7 +76,7 @@ def test_class_feature_comes_first_in_the_pair(submission):
 
     want = torch.sigmoid(torch.tensor([[2.0, 0.0]]))
     assert_close(submission.run(probe), want,
-                 name="scores of an asymmetric module (is each pair ordered as the task states?)")
+                 name="scores of an asymmetric relation module")
 
 
 def test_invariant_to_permuting_the_support_set(submission):
@@ -103,7 +103,7 @@ def test_loss_matches_reference(submission, reference):
 def test_loss_of_uninformative_scores(submission):
     got = submission.relation_loss(torch.full((6, 5), 0.5), make_labels(6, 5, seed=7))
     assert_close(got, torch.tensor(7.5),
-                 name="loss when every score is 0.5 (6 queries, 5 classes): check the reduction")
+                 name="loss when every score is 0.5 (6 queries, 5 classes)")
 
 
 def test_loss_is_zero_for_perfect_scores(submission):

@@ -94,7 +94,7 @@ def test_truncated_cg_matches_reference(submission, reference, steps):
     task = make_sine_task(6, 6, seed=30 + steps)
     assert_close(submission.imaml_meta_gradient(phi, task, 10.0, steps),
                  reference.imaml_meta_gradient(phi, task, 10.0, steps), rtol=1e-6, atol=1e-9,
-                 name=f"iterate after {steps} CG iteration(s) (is it conjugate gradient from 0?)")
+                 name=f"iterate after {steps} CG iteration(s) of conjugate gradient started from 0")
 
 
 def test_first_iterate_closed_form(submission):

@@ -27,8 +27,7 @@ def test_invariant_to_per_feature_affine_rescaling(submission, reference):
     shift = torch.tensor([3.0, -1.0, 0.0, 10.0])
     got = submission.barlow_twins_loss(z1 * scale + shift, z2 * 3.0 - 2.0, 0.1, eps=0.0)
     assert_close(got, reference.barlow_twins_loss(z1, z2, 0.1, eps=0.0),
-                 name="loss after rescaling/shifting each feature (is each column standardised "
-                      "over the batch?)")
+                 name="loss after rescaling and shifting each feature")
 
 
 def test_small_batch_uses_biased_variance(submission, reference):

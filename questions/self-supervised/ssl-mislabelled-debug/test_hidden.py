@@ -59,7 +59,7 @@ def test_nt_xent_small_temperature_stays_finite(submission, reference):
     z1 = make_embeddings(4, 6, seed=7)
     z2 = z1 + 0.01 * make_embeddings(4, 6, seed=8)
     assert_close(submission.nt_xent(z1, z2, 0.01), reference.nt_xent(z1, z2, 0.01), rtol=1e-3,
-                 atol=1e-4, name="NT-Xent at temperature 0.01 (exp(s/tau) overflows float32)")
+                 atol=1e-4, name="NT-Xent at temperature 0.01")
 
 
 def test_nt_xent_float64(submission, reference):
@@ -115,7 +115,7 @@ def test_pretrain_step_matches_reference_over_two_steps(submission, reference):
     assert_close(got["head_weight"], want["head_weight"],
                  name="head weights after two steps (the update itself)")
     assert_close(got["conv_weight"], want["conv_weight"],
-                 name="encoder weights after two steps (does the gradient reach the encoder?)")
+                 name="encoder weights after two steps")
 
 
 def test_pretrain_step_returns_a_float_and_runs_on_48x48(submission):

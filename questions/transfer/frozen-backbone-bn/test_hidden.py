@@ -233,7 +233,7 @@ def test_head_dropout_active_in_train_mode_only(submission):
         return {"train_differs": not torch.equal(a, b), "eval_equal": torch.equal(c, d)}
 
     got = submission.run(probe)
-    assert got["train_differs"], "with dropout=0.5 in train() mode two forward passes were identical: is the head's dropout active?"
+    assert got["train_differs"], "with dropout=0.5 in train() mode two forward passes were identical"
     assert got["eval_equal"], "in eval() mode two forward passes differ"
 
 

@@ -72,8 +72,7 @@ def test_two_layers_with_different_lambdas_in_one_graph(submission):
 
     ga, gb = submission.run(probe)
     assert_close(ga, torch.full((3,), -0.25),
-                 name="gradient of the first layer (lambd=0.25) when a second layer uses lambd=2 "
-                      "(keep lambd per call, not in shared state)")
+                 name="gradient of the first layer (lambd=0.25) when a second layer uses lambd=2")
     assert_close(gb, torch.full((3,), -2.0), name="gradient of the second layer (lambd=2)")
 
 
