@@ -17,6 +17,7 @@ check and load it into a trusted model, so the test recomputes features and loss
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -341,33 +342,36 @@ def load_state(model: torch.nn.Module, state: Any, *,
 
 # ------------------------------------------------------------------------ distribution tests
 
-def binomial_tail(n: int, p: float, lo: int, hi: int) -> float:
-    """P(X < lo) + P(X > hi) for X ~ Binomial(n, p), exact (summed in log space): the chance
-    that a correct sampler's count falls outside ``[lo, hi]``."""
+@functools.lru_cache(maxsize=64)
+def _binomial_pmf(n: int, p: float) -> tuple[float, ...]:
     if not 0.0 <= p <= 1.0 or n < 0:
-        raise ValueError("binomial_tail: need n >= 0 and 0 <= p <= 1")
-    total = 0.0
-    for k in range(n + 1):
-        if lo <= k <= hi:
-            continue
-        if p in (0.0, 1.0):
-            total += 1.0 if k == round(p * n) else 0.0
-            continue
-        log_pmf = (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                   + k * math.log(p) + (n - k) * math.log1p(-p))
-        total += math.exp(log_pmf)
-    return min(total, 1.0)
+        raise ValueError("binomial: need n >= 0 and 0 <= p <= 1")
+    if p in (0.0, 1.0):
+        return tuple(1.0 if k == round(p * n) else 0.0 for k in range(n + 1))
+    logs = [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+            + k * math.log(p) + (n - k) * math.log1p(-p) for k in range(n + 1)]
+    return tuple(math.exp(v) for v in logs)
+
+
+def binomial_tail(n: int, p: float, lo: int, hi: int) -> float:
+    """P(X < lo) + P(X > hi) for X ~ Binomial(n, p), exact (each term computed in log space):
+    the chance that a correct sampler's count falls outside ``[lo, hi]``."""
+    pmf = _binomial_pmf(n, p)
+    return min(sum(pmf[:max(lo, 0)]) + sum(pmf[max(hi + 1, 0):]), 1.0)
 
 
 def binomial_bounds(n: int, p: float, alpha: float) -> tuple[int, int]:
     """The widest-tailed interval ``[lo, hi]`` with P(X < lo) <= alpha/2 and P(X > hi) <= alpha/2
     for X ~ Binomial(n, p): a count outside it rejects a correct sampler with probability at
-    most ``alpha`` (``binomial_tail`` gives the exact figure)."""
-    lo = 0
-    while lo < n and binomial_tail(n, p, lo + 1, n) <= alpha / 2:
+    most ``alpha`` (``binomial_tail`` gives the exact figure). Linear in ``n``."""
+    pmf = _binomial_pmf(n, p)
+    lo, below = 0, 0.0
+    while lo < n and below + pmf[lo] <= alpha / 2:
+        below += pmf[lo]
         lo += 1
-    hi = n
-    while hi > 0 and binomial_tail(n, p, 0, hi - 1) <= alpha / 2:
+    hi, above = n, 0.0
+    while hi > 0 and above + pmf[hi] <= alpha / 2:
+        above += pmf[hi]
         hi -= 1
     return lo, hi
 
