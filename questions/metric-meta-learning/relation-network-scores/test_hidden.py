@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from judge.testing import assert_close, generator, make_episode, make_labels, randn, run_unchanged
+from judge.testing import assert_close, generator, make_episode, make_labels, run_unchanged
 
 
 def shuffled_episode(n_way, k_shot, n_query, dim, seed, dtype=torch.float32):

@@ -4,7 +4,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import assert_close, assert_like, expect, generator, load_state, make_embeddings, run_unchanged, state_of
+from judge.testing import (assert_close, assert_like, binomial_bounds, expect, generator, load_state,
+                           make_embeddings, run_unchanged, state_of)
+
+ALPHA = 1e-8   # false-rejection probability of one count check (exact Binomial bounds)
 
 
 def make_dataset(n_per_class, seed, k=4, size=8, max_shift=3, noise=0.3):
@@ -171,35 +174,56 @@ def test_noise_free_views_are_shifts_or_flips_of_each_image(submission):
             f"(then possibly a left-right flip) of that image")
 
 
-def test_shifts_and_flips_are_drawn_per_image(submission):
-    x = torch.zeros(400, 1, 5, 5)
-    x[:, 0, 0, 0] = 1.0                                  # a single bright pixel at (0, 0)
+def test_shifts_and_flips_are_drawn_per_image_uniformly(submission):
+    """2000 noise-free views of a two-pixel 5x5 image: where pixel 1 lands gives the shift, on
+    which side pixel 2 sits gives the flip. dy and dx are each uniform on -2..2 (count of each
+    value Binomial(2000, 1/5)) and the flip has probability 1/2 (Binomial(2000, 1/2)), per image.
+    11 cells at ALPHA = 1e-8: false rejection <= 1.1e-7. One draw per batch fails it."""
+    n = 2000
+    x = torch.zeros(n, 1, 5, 5)
+    x[:, 0, 0, 0], x[:, 0, 0, 1] = 1.0, 2.0
 
     def probe(m):
         return m.augment(x, generator(11), max_shift=2, noise_std=0.0)
 
     out = submission.run(probe)
-    pos = out.reshape(400, 25).argmax(1)
-    counts = torch.bincount(pos, minlength=25).float() / 400
-    assert int((counts > 0).sum()) == 25, (
-        "over 400 images, a pixel should land on all 25 positions of a 5x5 image "
-        "(shift in -2..2 on each axis, flip; drawn independently per image)")
-    assert float(counts.max()) < 0.12, (
-        "positions are too concentrated: shifts (and flips) should be drawn independently for "
-        "every image, uniformly over -max_shift..max_shift")
+    assert_like(out, x, name="views of 2000 noise-free images")
+    flat = out.reshape(n, 25)
+    one, two = (flat == 1.0).float().argmax(1), (flat == 2.0).float().argmax(1)
+    expect(bool(((flat == 1.0).sum(1) == 1).all() and ((flat == 2.0).sum(1) == 1).all()
+                and ((flat == 0.0).sum(1) == 23).all()),
+           "noise-free views", "a view is not a shift or flip of its image (pixels changed)")
+    row, col, col2 = one // 5, one % 5, two % 5
+    flipped = col2 == (col - 1) % 5
+    expect(bool((flipped | (col2 == (col + 1) % 5)).all()) and bool(((two // 5) == row).all()),
+           "noise-free views", "a view is not a shift or flip of its image")
+    dx = torch.where(flipped, 4 - col, col)          # the column of pixel 1 before the flip
+    lo, hi = binomial_bounds(n, 0.5, ALPHA)
+    expect(lo <= int(flipped.sum()) <= hi, "number of flipped views",
+           f"{int(flipped.sum())} of {n}; outside [{lo}, {hi}] has probability below {ALPHA:g}")
+    lo, hi = binomial_bounds(n, 0.2, ALPHA)
+    for what, values in (("vertical", row), ("horizontal", dx)):
+        counts = torch.bincount(values, minlength=5)
+        for v in range(5):
+            expect(lo <= int(counts[v]) <= hi, f"number of views with {what} shift {v} (mod 5)",
+                   f"{int(counts[v])} of {n}; outside [{lo}, {hi}] has probability below {ALPHA:g}")
 
 
 def test_noise_has_the_stated_std(submission):
-    x = torch.full((50, 1, 8, 8), 0.7)                   # shift- and flip-invariant images
+    """12800 noise values (shift- and flip-invariant images): their mean is within 0.02 of 0
+    (9 standard errors: probability below 1e-18) and their standard deviation within 5% of
+    0.25 (chi-square Chernoff bound: below 1e-13). False rejection < 1e-12."""
+    x = torch.full((200, 1, 8, 8), 0.7)
 
     def probe(m):
         return m.augment(x, generator(12), max_shift=2, noise_std=0.25)
 
     out = submission.run(probe)
-    noise = out - 0.7
-    assert abs(float(noise.mean())) < 0.02 and abs(float(noise.std()) - 0.25) < 0.0125, (
-        f"added noise should have mean 0 and std noise_std=0.25, got mean "
-        f"{float(noise.mean()):.3f}, std {float(noise.std()):.3f}")
+    assert_like(out, x, name="views of constant images")
+    noise = (out - 0.7).double()
+    mean, std = float(noise.mean()), float(noise.std())
+    expect(abs(mean) < 0.02 and abs(std - 0.25) < 0.0125, "mean and std of the added noise",
+           f"mean {mean:.4f}, std {std:.4f}; noise_std=0.25 asks for mean 0 and std 0.25")
 
 
 # ------------------------------------------------------------------------------ the step
