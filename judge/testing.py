@@ -24,6 +24,13 @@ from typing import Any
 
 import torch
 
+__all__ = [
+    "FEEDBACK", "PROPERTIES", "REDACT_EXPECTED", "Mismatch", "assert_close", "assert_like",
+    "binomial_bounds", "binomial_tail", "call_unchanged", "clone_all", "expect", "generator",
+    "load_state", "make_embeddings", "make_episode", "make_labels", "make_logits", "randn",
+    "run_unchanged", "state_of",
+]
+
 # Set by the judge while running hidden tests: failure messages then omit expected values.
 REDACT_EXPECTED = False
 # Set by the judge: "full" (practice: errors, first index, your value) or "minimal" (graded

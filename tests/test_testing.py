@@ -240,3 +240,11 @@ def test_load_state_checks_before_loading() -> None:
     with pytest.raises(Mismatch):
         testing.load_state(torch.nn.Linear(2, 1), {**good, "bias": torch.tensor([NAN])})
     assert testing.state_of(model).keys() == {"weight", "bias"}
+
+
+def test_every_public_name_is_documented_for_authors() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text()
+    missing = [n for n in testing.__all__ if f"`{n}" not in doc and f"testing.{n}`" not in doc]
+    assert missing == []
