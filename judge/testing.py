@@ -66,6 +66,9 @@ class Mismatch(AssertionError):
             message = f"{name}: {detail}"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.name, self.prop, self.detail))
+
 
 def expect(condition: bool, name: str, detail: str = "", *, prop: str = "values") -> None:
     """Fail with a ``Mismatch`` unless ``condition`` holds: a test's own check that honours the

@@ -248,3 +248,11 @@ def test_every_public_name_is_documented_for_authors() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text()
     missing = [n for n in testing.__all__ if f"`{n}" not in doc and f"testing.{n}`" not in doc]
     assert missing == []
+
+
+def test_a_mismatch_survives_pickling(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    err = Mismatch("loss", "dtype", "dtype mismatch: got torch.float64, expected torch.float32")
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.name, again.prop, str(again)) == ("loss", "dtype", str(err))
