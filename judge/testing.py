@@ -25,7 +25,7 @@ from typing import Any
 import torch
 
 __all__ = [
-    "FEEDBACK", "PROPERTIES", "REDACT_EXPECTED", "Mismatch", "assert_close", "assert_like",
+    "FEEDBACK", "PROPERTIES", "REDACT_EXPECTED", "AuthoringError", "Mismatch", "assert_close", "assert_like",
     "binomial_bounds", "binomial_tail", "call_unchanged", "clone_all", "expect", "generator",
     "load_state", "make_embeddings", "make_episode", "make_labels", "make_logits", "randn",
     "run_unchanged", "state_of",
@@ -49,6 +49,11 @@ _MINIMAL = {
 }
 
 
+class AuthoringError(ValueError):
+    """A test uses the API wrongly (an opt-out without a reason, an expected value holding NaN
+    without ``allow_nonfinite``): the test's fault, never the submission's."""
+
+
 class Mismatch(AssertionError):
     """A result differs from the expected one.
 
@@ -58,7 +63,7 @@ class Mismatch(AssertionError):
 
     def __init__(self, name: str, prop: str, detail: str = "") -> None:
         if prop not in PROPERTIES:
-            raise ValueError(f"unknown property {prop!r}; use one of {', '.join(PROPERTIES)}")
+            raise AuthoringError(f"unknown property {prop!r}; use one of {', '.join(PROPERTIES)}")
         self.name, self.prop, self.detail = name, prop, detail
         if FEEDBACK == "minimal" or not detail:
             message = f"{name}: {_MINIMAL[prop]}"
@@ -105,11 +110,11 @@ def assert_close(actual: Any, expected: Any, *, rtol: float = 1e-4, atol: float 
     - Where ``int`` is expected, a Python ``int``; where ``float`` is, an ``int`` or ``float``.
     - Any NaN or infinity in ``actual`` fails, unless ``allow_nonfinite=True``: then every NaN
       and infinity must be where ``expected`` has one, with the same sign. An expected value
-      holding NaN or infinity without ``allow_nonfinite`` is a bug in the test (ValueError).
+      holding NaN or infinity without ``allow_nonfinite`` is a bug in the test (``AuthoringError``).
     """
     if (not check_dtype or not check_shape) and not reason.strip():
-        raise TypeError("assert_close: check_dtype=False or check_shape=False needs reason=..., "
-                        "saying why the statement leaves the dtype or shape open")
+        raise AuthoringError("assert_close: check_dtype=False or check_shape=False needs "
+                             "reason=..., saying why the statement leaves the dtype or shape open")
     opts = _Opts(rtol, atol, check_dtype, check_shape, allow_nonfinite)
     _compare(actual, expected, name, opts)
 
@@ -149,7 +154,7 @@ def _compare(actual: Any, expected: Any, name: str, o: _Opts) -> None:
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             _compare(a, e, f"{name}[{i}]", o)
     else:
-        raise TypeError(f"assert_close cannot compare expected values of type {type(expected)}")
+        raise AuthoringError(f"assert_close cannot compare expected values of type {type(expected)}")
 
 
 def _close_number(actual: Any, expected: int | float, name: str, o: _Opts) -> None:
@@ -161,7 +166,7 @@ def _close_number(actual: Any, expected: int | float, name: str, o: _Opts) -> No
     if o.check_dtype and isinstance(expected, int) and not isinstance(actual, int):
         raise Mismatch(name, "dtype", f"expected {want}, got {_fmt(actual)}")
     if not math.isfinite(expected) and not o.allow_nonfinite:
-        raise ValueError(f"assert_close({name}): the expected value is {expected!r}; pass "
+        raise AuthoringError(f"assert_close({name}): the expected value is {expected!r}; pass "
                          "allow_nonfinite=True if the task requires it")
     if not math.isfinite(actual):
         if not o.allow_nonfinite or not _same_nonfinite(float(actual), float(expected)):
@@ -212,7 +217,7 @@ def _close_tensor(actual: Any, expected: torch.Tensor, name: str, o: _Opts) -> N
         a, e = actual.detach().to(torch.float64), expected.detach().to(torch.float64)
     fin_a, fin_e = torch.isfinite(a), torch.isfinite(e)
     if not bool(fin_e.all()) and not o.allow_nonfinite:
-        raise ValueError(f"assert_close({name}): the expected value holds NaN or infinity; pass "
+        raise AuthoringError(f"assert_close({name}): the expected value holds NaN or infinity; pass "
                          "allow_nonfinite=True if the task requires it")
     if not o.allow_nonfinite:
         bad = ~fin_a
@@ -297,7 +302,7 @@ def assert_like(actual: Any, template: Any, *, name: str = "result",
         if not allow_nonfinite and not math.isfinite(actual):
             raise Mismatch(name, "non-finite", f"got {actual!r}")
     else:
-        raise TypeError(f"assert_like cannot check templates of type {type(template)}")
+        raise AuthoringError(f"assert_like cannot check templates of type {type(template)}")
 
 
 # ------------------------------------------------------------------------ trusted evidence
@@ -355,7 +360,7 @@ def load_state(model: torch.nn.Module, state: Any, *,
 @functools.lru_cache(maxsize=64)
 def _binomial_pmf(n: int, p: float) -> tuple[float, ...]:
     if not 0.0 <= p <= 1.0 or n < 0:
-        raise ValueError("binomial: need n >= 0 and 0 <= p <= 1")
+        raise AuthoringError("binomial: need n >= 0 and 0 <= p <= 1")
     if p in (0.0, 1.0):
         return tuple(1.0 if k == round(p * n) else 0.0 for k in range(n + 1))
     logs = [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
