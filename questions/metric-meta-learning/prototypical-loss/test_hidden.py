@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, generator, make_episode
+from judge.testing import assert_close, generator, make_episode, run_unchanged
 
 
 def shuffled_episode(n_way, k_shot, n_query, dim, seed, spread=2.0, scale=1.0,
@@ -33,7 +33,8 @@ def test_matches_reference_on_shuffled_episodes(submission, reference, n_way, k_
     got = submission.prototypical_loss(*args)
     want = reference.prototypical_loss(*args)
     assert_close(got[0], want[0], name="loss on an episode with rows in random order")
-    assert_close(got[1], want[1], name="accuracy on an episode with rows in random order")
+    assert_close(got[1], want[1], name="accuracy on an episode with rows in random order", check_dtype=False,
+                 reason="the statement asks for a scalar float tensor, any float dtype")
 
 
 def test_returns_scalar_loss_and_accuracy(submission):
@@ -130,15 +131,15 @@ def test_one_shot_prototype_is_the_support_point(submission):
     query_labels = torch.tensor([0, 1, 2, 3])
     _, acc = submission.prototypical_loss(support, support_labels, query, query_labels, 4)
     assert_close(acc, torch.tensor(1.0),
-                 name="accuracy when each query sits next to its class's single support point")
+                 name="accuracy when each query sits next to its class's single support point",
+                 check_dtype=False,
+                 reason="the statement asks for a scalar float tensor, any float dtype")
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        args = shuffled_episode(3, 2, 2, 4, seed=21)
-        before = clone_all(args)
-        m.prototypical_loss(*args)
-        return before, args
+    args = shuffled_episode(3, 2, 2, 4, seed=21)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs after the call")
+    def probe(m, args):
+        m.prototypical_loss(*args)
+
+    run_unchanged(submission, probe, args, name="inputs after the call")

@@ -5,7 +5,12 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, generator
+from judge.testing import assert_close, generator, run_unchanged
+
+# The statement asks for "the scalar meta-loss" without pinning its type or dtype: a 0-dim
+# tensor of any float dtype or a Python float is accepted for it (never for the gradients).
+LOSS_OPEN = {"check_dtype": False, "reason": "the statement does not pin the meta-loss's type"}
+
 
 
 def make_params(sizes, seed, dtype=torch.float32):
@@ -77,7 +82,7 @@ def test_meta_gradient_matches_reference(submission, reference, sizes, n_tasks, 
             t["y_query"] = torch.cat([t["y_query"], t["x_query"] ** 2 / 9], 1)
     got_loss, got = submission.anil_meta_gradient(params, tasks, lr, steps)
     want_loss, want = reference.anil_meta_gradient(params, tasks, lr, steps)
-    assert_close(got_loss, want_loss, name="meta-loss after head-only adaptation")
+    assert_close(got_loss, want_loss, name="meta-loss after head-only adaptation", **LOSS_OPEN)
     assert_close(got["head"], want["head"], name="meta-gradient of the head initialisation")
     assert_close(got["body"], want["body"], name="meta-gradient of the body")
 
@@ -125,8 +130,7 @@ def test_head_meta_gradient_closed_form(submission):
     _, got = submission.anil_meta_gradient(params, tasks, alpha, steps)
     got_head = torch.cat([got["head"][0].reshape(-1), got["head"][1].reshape(-1)])
     assert_close(got_head, total, rtol=1e-7, atol=1e-9,
-                 name="head meta-gradient vs the closed form (I - alpha*H)^K grad L_q "
-                      "(is the second-order head term kept?)")
+                 name="head meta-gradient vs the closed form (I - alpha*H)^K grad L_q")
 
 
 def test_differs_from_full_maml(submission):
@@ -168,7 +172,7 @@ def test_zero_inner_steps_is_plain_query_gradient(submission):
                           - t["y_query"]) ** 2).mean() for t in tasks]).mean()
     grads = torch.autograd.grad(loss, theta)
     got_loss, got = submission.anil_meta_gradient(params, tasks, 0.3, 0)
-    assert_close(got_loss, loss.detach(), name="meta-loss with inner_steps=0")
+    assert_close(got_loss, loss.detach(), name="meta-loss with inner_steps=0", **LOSS_OPEN)
     assert_close(got, {"body": list(grads[:2]), "head": list(grads[2:])},
                  name="meta-gradient with inner_steps=0")
 
@@ -185,18 +189,17 @@ def test_float64(submission, reference):
     params = make_params([1, 7, 1], seed=80, dtype=torch.float64)
     tasks = make_sine_tasks(2, 6, 6, seed=81, dtype=torch.float64)
     got = submission.anil_meta_gradient(params, tasks, 0.05, 3)
-    assert_close(got, reference.anil_meta_gradient(params, tasks, 0.05, 3), rtol=1e-9,
-                 atol=1e-11, name="(meta_loss, gradients) in float64")
+    want = reference.anil_meta_gradient(params, tasks, 0.05, 3)
+    assert_close(got[0], want[0], rtol=1e-9, atol=1e-11, name="meta_loss in float64", **LOSS_OPEN)
+    assert_close(got[1], want[1], rtol=1e-9, atol=1e-11, name="gradients in float64")
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        params = make_params([1, 5, 1], seed=90)
-        tasks = make_sine_tasks(2, 4, 4, seed=91)
-        before = clone_all((params, tasks))
+    params = make_params([1, 5, 1], seed=90)
+    tasks = make_sine_tasks(2, 4, 4, seed=91)
+
+    def probe(m, params, tasks):
         m.anil_adapt(params, tasks[0]["x_support"], tasks[0]["y_support"], 0.1, 2)
         m.anil_meta_gradient(params, tasks, 0.1, 2)
-        return before, clone_all((params, tasks))
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="params and task data after the calls")
+    run_unchanged(submission, probe, params, tasks, name="params and task data after the calls")
