@@ -51,7 +51,17 @@ class LocalModule:
         return call
 
     def run(self, probe: Callable[[Any], Any]) -> Any:
-        return probe(self._module)
+        # like the sandbox, the probe runs on a copy of what it captured: a reference that
+        # modifies its inputs in place cannot change the test's own objects
+        import cloudpickle
+
+        module = sys.modules.get(getattr(probe, "__module__", "") or "")
+        if module is not None:
+            try:
+                cloudpickle.register_pickle_by_value(module)  # test modules are not importable
+            except (ValueError, ImportError):
+                pass
+        return cloudpickle.loads(cloudpickle.dumps(probe))(self._module)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -160,6 +160,9 @@ class _Collector:
                     "task asks for?)")
         if isinstance(exc, SubmissionFailure):
             return "fail", exc.verdict, self._failure_text(exc)
+        if isinstance(exc, judge.testing.AuthoringError):
+            text = f"the test itself is wrong ({_safe_str(exc)}); this is not your fault"
+            return "error", INTERNAL, text[:600]
         if isinstance(exc, AssertionError):
             return "fail", WRONG, self._assert_text(exc)
         if isinstance(exc, pytest.fail.Exception) and when == "call":
@@ -179,6 +182,9 @@ class _Collector:
         if isinstance(exc, judge.testing.Mismatch):
             return text[:1000]
         first = text.split("\n", 1)[0].strip()
+        if self.minimal:
+            # a test's own message may print values; graded work gets the property only
+            return "a check on your result failed"
         if self.hidden:
             # pytest's rewritten assert text shows expressions and values: never for hidden tests
             return first[:600] if first and not first.startswith("assert ") else \
@@ -337,7 +343,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
             f"--judge-reference={question.reference_solution}"]
     before = set(sys.modules)
     judge.testing.REDACT_EXPECTED = suite == "hidden"
-    judge.testing.FEEDBACK = feedback  # type: ignore[attr-defined]
+    judge.testing.FEEDBACK = feedback
     plugin_log = io.StringIO()
     autoload = os.environ.get(_AUTOLOAD)
     os.environ[_AUTOLOAD] = "1"  # the tests need only our plugin: skip scanning entry points
@@ -350,7 +356,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
         else:
             os.environ[_AUTOLOAD] = autoload
         judge.testing.REDACT_EXPECTED = False
-        judge.testing.FEEDBACK = "full"  # type: ignore[attr-defined]
+        judge.testing.FEEDBACK = "full"
         watchdog.close()
         job.close()
         engine.sync()  # nothing of this submission outlives its run
