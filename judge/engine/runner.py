@@ -20,6 +20,7 @@ from typing import Any
 
 import cloudpickle
 import pytest
+import torch
 
 import judge.testing
 from judge.engine.files import read_source
@@ -342,6 +343,10 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
             "--capture=no", f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
             f"--judge-reference={question.reference_solution}"]
     before = set(sys.modules)
+    # the tests' tensors are tiny: one thread is fastest, and several only contend with the
+    # sandbox (and, on a busy machine, with everything else) for the cores
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     judge.testing.REDACT_EXPECTED = suite == "hidden"
     judge.testing.FEEDBACK = feedback
     plugin_log = io.StringIO()
@@ -355,6 +360,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
             os.environ.pop(_AUTOLOAD, None)
         else:
             os.environ[_AUTOLOAD] = autoload
+        torch.set_num_threads(threads)
         judge.testing.REDACT_EXPECTED = False
         judge.testing.FEEDBACK = "full"
         watchdog.close()
