@@ -127,11 +127,11 @@ def tracks_problems(bank: Bank) -> tuple[list[Problem], tuple[Track, ...]]:
             if not isinstance(value, str) or not value.strip():
                 bad((*at, key), f"{name}.{key}", "missing or not a non-empty string",
                     f"Add '{key}:' ({TRACK_KEYS[key]}).")
-        tid = item.get("id") if isinstance(item.get("id"), str) else ""
+        tid: str = item["id"] if isinstance(item.get("id"), str) else ""
         if tid and not _SLUG.match(tid):
             bad((*at, "id"), f"{name}.id", f"{tid!r} is not a lowercase-hyphen slug",
                 "Use lowercase letters, digits and hyphens.")
-        if tid in seen:
+        if tid and tid in seen:
             bad((*at, "id"), f"{name}.id", f"duplicate track id {tid!r}", "Give each track its own id.")
         seen.add(tid)
         description = item.get("description", "")

@@ -40,10 +40,11 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.ensure_object(dict)["root"] = root or default_root()
 
 
-from judge.cli import authoring, grading, practice, site  # noqa: E402 - after the group exists
+from judge.cli import authoring, grading, interview, loop, practice, site  # noqa: E402 - after the group exists
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
-                 practice.answer, practice.progress, grading.grade, authoring.check, authoring.new,
+                 practice.answer, practice.progress, practice.history, loop.watch, loop.next_cmd,
+                 loop.review, interview.interview, grading.grade, authoring.check, authoring.new,
                  site.site):
     cli.add_command(_command)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+from pylatexenc.latex2text import (
     LatexNodes2Text,
     MacroTextSpec,
     get_default_latex_context_db,
@@ -155,10 +155,10 @@ def markdown_maths(text: str, escape: bool = False) -> str:
 
     def convert(match: re.Match[str]) -> str:
         display, inline = match.group(1), match.group(2)
-        value = latex_to_unicode(display if display is not None else inline)
+        value = latex_to_unicode(" ".join((display if display is not None else inline).split()))
         if escape:
             value = _MD_SPECIAL.sub(r"\\\1", value)
-        return f"\n\n    {value}\n\n" if display is not None and not escape else value
+        return f"\n    {value}\n" if display is not None and not escape else value
 
     pieces = _CODE.split(text)
     for k in range(0, len(pieces), 2):  # even pieces are outside code

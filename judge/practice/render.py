@@ -57,6 +57,15 @@ def question_blocks(q: Question, hints: int = 0, solution: bool = False,
     return out
 
 
+def prompt_blocks(q: Question) -> list[Block]:
+    """What a review or an interview asks: the title, the problem and the choices."""
+    out = [Block("title", q.title), Block("markdown", q.section("Problem"))]
+    if q.choices:
+        out.append(Block("markdown", "\n".join(f"- **{chr(65 + i)}.** {c.text}"
+                                               for i, c in enumerate(q.choices))))
+    return out
+
+
 def answer_blocks(q: Question, names: tuple[str, ...] = ("Answer", "Key points", "Common mistakes",
                                                           "Follow-ups", "Explanation")) -> list[Block]:
     out: list[Block] = []
