@@ -29,6 +29,7 @@ import textwrap
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from judge.errors import UsageError
@@ -86,8 +87,29 @@ def global_names(source: str) -> list[str]:
     return seen
 
 
+def _sandbox_roots() -> list[Path]:
+    """Where the sandbox's Python finds modules: the runtime, its packages, the judge itself."""
+    import judge
+
+    roots = {Path(sys.base_prefix), Path(sys.prefix), Path(judge.__file__).resolve().parent}
+    roots |= {Path(p) for p in sys.path if p.endswith("site-packages")}
+    return [r.resolve() for r in roots]
+
+
+def in_sandbox(module: str) -> bool:
+    """Whether the sandbox can import ``module`` too (not a file of the notebook's folder)."""
+    top = sys.modules.get(module.split(".")[0])
+    if top is None:
+        return False
+    where = getattr(top, "__file__", None)
+    if where is None:
+        return module.split(".")[0] in sys.builtin_module_names
+    path = Path(where).resolve()
+    return any(path.is_relative_to(root) for root in _sandbox_roots())
+
+
 def _importable(obj: Any) -> str | None:
-    """``module`` if ``obj`` can be imported by name from it in a fresh process, else None."""
+    """``module`` if ``obj`` can be imported by name from it, here and in the sandbox, else None."""
     module = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", "")
     if not module or module == "__main__" or "<" in qualname or "." in qualname:
@@ -96,7 +118,7 @@ def _importable(obj: Any) -> str | None:
         found = getattr(importlib.import_module(module), qualname, None)
     except Exception:  # noqa: BLE001 - any import failure means "not importable"
         return None
-    return module if found is obj else None
+    return module if found is obj and in_sandbox(module) else None
 
 
 @dataclass
@@ -115,6 +137,11 @@ class _Builder:
             return
         self.bound[name] = obj
         if isinstance(obj, types.ModuleType):
+            if not in_sandbox(obj.__name__):
+                raise NotebookError(
+                    f"{used_by} uses the module {obj.__name__!r}, which the sandbox cannot import "
+                    "(it is not an installed package)",
+                    "Copy the functions you need from it into a notebook cell.")
             line = f"import {obj.__name__}" if obj.__name__ == name else (
                 f"import {obj.__name__} as {name}")
             self.imports.append(line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,9 +121,12 @@ class Store:
     def __init__(self, bank_root: Path, path: Path | None = None) -> None:
         self.path = path or history_file()
         self.bank = str(Path(bank_root).resolve())
+        self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            # one connection, usable from any thread (a watch or notebook thread), one call at a time
+            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                                       check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -145,18 +149,20 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            yield self._db
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     def _rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         try:
-            return list(self._db.execute(sql, (self.bank, *args)))
+            with self._lock:
+                return list(self._db.execute(sql, (self.bank, *args)))
         except sqlite3.DatabaseError as exc:
             raise UsageError(f"history file {self.path} is unreadable ({exc})",
                              f"Move it aside or point {HOME_ENV} at another folder.") from None
