@@ -114,3 +114,12 @@ def test_judge_check_validates_the_tracks(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "tracks.yaml:3: track 'basics'.titel: unknown key 'titel'" in result.output
     assert "Did you mean 'title'?" in result.output and "Traceback" not in result.output
+
+
+def test_every_tracks_key_is_documented() -> None:
+    from judge.bank.tracks import TOP_KEYS, TRACK_KEYS
+
+    guide = (ROOT / "docs/practice.md").read_text()
+    for key in [*TOP_KEYS, *TRACK_KEYS]:
+        assert f"| `{key}` |" in guide, f"docs/practice.md does not document the tracks key {key!r}"
+    assert "METAJUDGE_HOME" in guide and "history.sqlite3" in guide
