@@ -273,6 +273,23 @@ def test_answer_checks_a_multiple_choice_form() -> None:
     assert none.exit_code == 2 and "no multiple-choice form" in none.output
 
 
+def test_interview_records_a_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--bank", str(MINI), "interview", "--minutes", "5", "--dir",
+                                      str(tmp_path)], input="B\n")  # then end of input: submit
+    assert result.exit_code == 0, result.output
+    assert "1 concept question(s), then the coding task distillation-loss" in result.output
+    assert "Right:" in result.output and "time left" in result.output
+    assert "coding  distillation-loss: Runtime Error (0/13 hidden tests)" in result.output
+    assert "concept quiz-question: Good" in result.output
+    assert (tmp_path / "interview_distillation_loss.py").read_text().startswith("import torch")
+    recent = run("history").output
+    assert "interview  distillation-loss: Runtime Error 0/13; concepts recalled 1/1" in recent
+    assert re.search(r"submit\s+distillation-loss: Runtime Error 0/13 \(interview\)", recent), recent
+    again = CliRunner().invoke(cli, ["--bank", str(MINI), "interview", "--dir", str(tmp_path),
+                                     "--topic", "foundations"])
+    assert again.exit_code == 2 and "has no coding task" in again.output
+
+
 TOUR_INPUT = {"watch": "q\n", "review": "", "interview": ""}  # q quits; no input ends a prompt
 
 

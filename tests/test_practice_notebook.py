@@ -100,6 +100,30 @@ def test_entry_points_by_position_keyword_or_name() -> None:
         notebook._entries(("f",), (my_loss, my_loss), {}, {})
 
 
+def test_the_html_table_escapes_everything() -> None:
+    from judge.engine.runner import Report, TestResult
+
+    report = Report("q", "hidden", "Wrong Answer", [
+        TestResult("test_a", "pass", "Accepted", duration=0.01),
+        TestResult("test_<b>", "fail", "Wrong Answer", "got <script>alert(1)</script>", 0.02, "<i>x</i>")],
+        message="test_<b>: got <script>", seconds=0.5, sandbox="bwrap")
+    page = notebook.to_html(report, "def f():\n    return '<tag>'\n")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<i>x</i>" not in page
+    assert "&lt;tag&gt;" in page and page.count("<tr>") == 3  # header and one row per test
+    assert "1/2 hidden tests passed" in page and ">FAIL<" in page and ">PASS<" in page
+    assert repr(notebook.NotebookResult(report, "")).startswith("Wrong Answer")
+
+
+def test_question_as_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notebook, "_STATE", {})
+    notebook.use(bank=ROOT / "tests/fixtures/mini")
+    shown = notebook.question("distillation-loss")
+    assert shown._repr_markdown_().startswith("## Hinton knowledge-distillation loss")
+    assert "## Problem" in shown._repr_markdown_() and "$" in shown._repr_markdown_()  # Jupyter renders maths
+    with pytest.raises(notebook.UsageError, match="concept question"):
+        notebook.submit("quiz-question", my_loss)
+
+
 def _readme_notebook_cell() -> str:
     readme = (ROOT / "README.md").read_text()
     tour = readme[readme.index("## A two-minute tour"):readme.index("For instructors and authors:")]

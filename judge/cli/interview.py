@@ -69,8 +69,9 @@ def interview(ctx: click.Context, minutes: int, topic: str | None, concepts: int
             def show(outcome: Outcome, suite: str) -> None:
                 if tty:
                     clear_screen()
-                footer = (f"time left {iv.clock(deadline - time.monotonic())}   "
-                          f"[t] visible tests   [s] submit and finish")
+                keys = "[t] visible tests   [s] submit and finish"
+                # on a terminal the ticking line below the screen shows the time left
+                footer = keys if tty else f"time left {iv.clock(deadline - time.monotonic())}   {keys}"
                 click.echo(screen(outcome, path, color=tty, footer=footer))
 
             def tick(left: float) -> None:
