@@ -7,6 +7,7 @@ import queue
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from judge.cli.common import SANDBOX, bank_of
 from judge.cli.practice import store_of
 from judge.errors import UsageError
 from judge.model import Question
+
+if TYPE_CHECKING:
+    from judge.practice.review import Reviewer
 
 
 def is_tty() -> bool:
@@ -202,13 +206,12 @@ def ask(text: str, default: str, choices: list[str] | None = None) -> str | None
     return answer
 
 
-def review_one(q: Question, reviewer: object, heading: str, origin: str) -> int | None:
+def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> int | None:
     """Show, reveal, rate one concept question; return the rating, or None when the learner quits."""
     from judge.bank.quiz import answer as check_answer
     from judge.practice.render import Block, answer_blocks, prompt_blocks, show
-    from judge.practice.review import Reviewer, describe_interval
+    from judge.practice.review import describe_interval
 
-    assert isinstance(reviewer, Reviewer)
     click.echo(f"\n{heading}: {q.id}")
     click.echo(show(prompt_blocks(q)), nl=False)
     rating: int | None = None
