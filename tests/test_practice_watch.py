@@ -53,7 +53,6 @@ def test_saves_and_keys_drive_the_loop(engine: Engine, mini_bank: Bank, tmp_path
         loop = Loop(Session(engine, mini_bank, q, path, store, "watch"))
         verdict, suite = loop.next()
         assert "does not exist" in verdict and suite == "public"  # waits for the file
-        time.sleep(0.3)  # let the watcher settle before the first write
         path.write_text(q.starter.read_text())
         assert loop.next() == ("Runtime Error", "public")
         path.write_text((SOL / "reference.py").read_text())

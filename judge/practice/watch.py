@@ -30,24 +30,33 @@ class Event:
     value: str = ""
 
 
-def watch_file(path: Path, events: queue.Queue[Event], stop: threading.Event) -> threading.Thread:
-    """Put a ``save`` event on ``events`` whenever ``path`` is written, created or replaced."""
+def watch_file(path: Path, events: queue.Queue[Event], stop: threading.Event,
+               ready_timeout: float = 10.0) -> threading.Thread:
+    """Put a ``save`` event on ``events`` whenever ``path`` is written, created or replaced.
+
+    Returns once the watcher is running (its first idle report), so no save is missed.
+    """
     import watchfiles
 
     target = path.resolve()
     folder = target.parent
+    ready = threading.Event()
 
     def only_target(_change: watchfiles.Change, changed: str) -> bool:
         return Path(changed) == target
 
     def run() -> None:
-        for _ in watchfiles.watch(folder, watch_filter=only_target, step=STEP_MS, debounce=400,
-                                  stop_event=stop, rust_timeout=250, recursive=False,
-                                  raise_interrupt=False):
-            events.put(Event("save"))
+        for changes in watchfiles.watch(folder, watch_filter=only_target, step=STEP_MS,
+                                        debounce=400, stop_event=stop, rust_timeout=200,
+                                        yield_on_timeout=True, recursive=False,
+                                        raise_interrupt=False):
+            ready.set()
+            if changes:
+                events.put(Event("save"))
 
     thread = threading.Thread(target=run, name="metajudge-watch", daemon=True)
     thread.start()
+    ready.wait(ready_timeout)
     return thread
 
 
