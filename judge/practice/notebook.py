@@ -39,7 +39,10 @@ def use(bank: str | Path | None = None, sandbox: str | None = None) -> None:
         _STATE["sandbox"] = sandbox
     if bank is not None:
         _STATE.pop("bank", None)
-        _STATE["root"] = Path(bank)
+        store = _STATE.pop("store", None)
+        if store is not None:
+            store.close()
+        _STATE["root"] = Path(bank).expanduser()
 
 
 def _bank() -> Bank:
@@ -61,11 +64,24 @@ def _engine() -> Any:
     return _STATE["engine"]
 
 
+def _store() -> Any:
+    """The bank's history, kept open for the kernel's life (opening costs more than writing)."""
+    if "store" not in _STATE:
+        from judge.practice.store import open_store
+
+        bank = _bank()
+        _STATE["store"] = open_store(bank.root, set(bank.questions))
+    return _STATE["store"]
+
+
 def close() -> None:
-    """Stop the kernel's warm engine (the next call starts a new one)."""
+    """Stop the kernel's warm engine and close its history (the next call opens both again)."""
     engine = _STATE.pop("engine", None)
     if engine is not None:
         engine.close()
+    store = _STATE.pop("store", None)
+    if store is not None:
+        store.close()
 
 
 def question(qid: str) -> Any:
@@ -120,8 +136,6 @@ def _judge(qid: str, objects: tuple[Any, ...], named: dict[str, Any], suite: str
     from judge.bank.loader import find_question
     from judge.engine.runner import run_suite
     from judge.practice.session import record, single_thread
-    from judge.practice.store import open_store
-
     bank = _bank()
     q = find_question(bank, qid)
     if not q.is_code:
@@ -133,8 +147,7 @@ def _judge(qid: str, objects: tuple[Any, ...], named: dict[str, Any], suite: str
     with single_thread():
         report = run_suite(engine, q, source.encode("utf-8"), suite)
     try:
-        with open_store(bank.root, set(bank.questions)) as store:
-            record(store, bank, report, source, "notebook")
+        record(_store(), bank, report, source, "notebook")
     except JudgeError as exc:  # the verdict matters more than the history: say so, go on
         report.warnings.append(f"not recorded in the history: {exc}")
     return NotebookResult(report, source)
