@@ -58,6 +58,12 @@ def test_show_reveals_hints_one_at_a_time() -> None:
     assert "Reference solution" in sol and 'reduction="batchmean"' in sol
 
 
+def test_show_prints_maths_as_unicode_and_plain_text_into_a_pipe() -> None:
+    out = run("show", "distillation-loss").output
+    assert "ℝ^(B×C)" in out and "\\mathbb" not in out and "$" not in out.split("Examples")[0]
+    assert "\x1b[" not in out  # no terminal styles when the output is not a terminal
+
+
 def test_unknown_id_is_a_clear_error() -> None:
     result = run("show", "distilation-loss")
     assert result.exit_code == 2
