@@ -44,6 +44,18 @@ class Problem:
         return f"{text} -> {self.fix}" if self.fix else text
 
 
+class SubmissionFileError(UsageError):
+    """A submission file that cannot be judged (missing, a link, not regular, too big, not UTF-8).
+
+    ``judge submit`` reports it as a usage error; ``judge grade`` records it as that file's row.
+    """
+
+    def __init__(self, path: object, reason: str, hint: str = "") -> None:
+        super().__init__(f"submission file {path} {reason}", hint)
+        self.path = str(path)
+        self.reason = reason
+
+
 class ValidationError(JudgeError):
     """The bank has content errors; every one of them is listed."""
 

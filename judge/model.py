@@ -20,6 +20,10 @@ class Limits:
     output_kb: int = 64  # stdout + stderr the submission may print per test
     processes: int = 16  # processes the submission may add (fork-bomb guard)
     file_size_mb: int = 16  # largest file the submission may write
+    tmp_mb: int = 64  # size of the job's private /tmp (and /dev/shm), a memory-backed tmpfs
+    result_mb: int = 64  # largest result one call may send back (the judge's memory budget)
+    total_s: float = 60.0  # wall-clock seconds for the whole submission, over all its tests
+    trusted_s: float = 10.0  # the test's own work per test (checking a result), beyond time_s
 
 
 LIMIT_FIELDS = tuple(Limits.__dataclass_fields__)
@@ -58,6 +62,30 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A question's text in another language (``question.<lang>.md``), checked for parity.
+
+    Only the words differ: sections, list items, code, formulas and choices match the English
+    file. ``source_sha`` is the English version a reviewer stamped it against ("" if unstamped);
+    ``english_sha`` is the English file's current one. See ``judge.bank.translation``.
+    """
+
+    lang: str
+    path: Path
+    title: str
+    sections: dict[str, str] = field(default_factory=dict)
+    hints: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()  # ``correct`` copied from the English file
+    source_sha: str = ""
+    english_sha: str = ""
+
+    @property
+    def stale(self) -> bool:
+        """Stamped against an English file that has changed since."""
+        return bool(self.source_sha) and self.source_sha != self.english_sha
+
+
+@dataclass(frozen=True)
 class Question:
     """One question folder, loaded and validated."""
 
@@ -76,6 +104,7 @@ class Question:
     entry_points: tuple[str, ...] = ()
     limits: Limits = Limits()
     choices: tuple[Choice, ...] = ()
+    translations: dict[str, Translation] = field(default_factory=dict)  # by language code
 
     @property
     def is_code(self) -> bool:

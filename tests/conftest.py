@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,3 +40,22 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """Never write a learner's real progress file from the tests."""
     monkeypatch.setenv("METAJUDGE_HOME", str(tmp_path_factory.mktemp("home")))
     os.environ.pop("METAJUDGE_SANDBOX", None)
+
+
+@pytest.fixture
+def attack_env(tmp_path: Path, hostile_bank: Bank, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """A loopback listener, the judge's secret paths, and a marker name for escaped writes."""
+    q = hostile_bank.questions["echo"]
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    marker = f"metajudge-escape-{uuid.uuid4().hex[:8]}"
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    paths = [str(q.hidden_tests), str(q.reference_solution), str(victim)]
+    monkeypatch.setenv("METAJUDGE_TEST_PORT", str(listener.getsockname()[1]))
+    monkeypatch.setenv("METAJUDGE_TEST_PATHS", os.pathsep.join(paths))
+    monkeypatch.setenv("METAJUDGE_TEST_MARKER", marker)
+    yield {"listener": listener, "victim": victim, "marker": marker, "paths": paths}
+    listener.close()

@@ -28,6 +28,25 @@ def test_only_the_runtime_and_the_judge_are_bound() -> None:
         assert flag in cmd
 
 
+def _caps(cmd: list[str]) -> list[str]:
+    return [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--cap-add"]
+
+
 def test_unprivileged_users_get_a_user_namespace() -> None:
     cmd = bwrap_command(sys.executable, 3, privileged=False)
-    assert "--unshare-user" in cmd and "--cap-add" not in cmd
+    # the only capability is inside bubblewrap's own user namespace, to build each job's
+    # namespaces; the job drops it before its code runs
+    assert "--unshare-user" in cmd and _caps(cmd) == ["CAP_SYS_ADMIN"]
+
+
+def test_root_keeps_only_the_capabilities_it_needs() -> None:
+    cmd = bwrap_command(sys.executable, 3, privileged=True)
+    assert "--unshare-user" not in cmd
+    assert cmd.index("--cap-drop") < cmd.index("--cap-add") and cmd[cmd.index("--cap-drop") + 1] == "ALL"
+    assert sorted(_caps(cmd)) == ["CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SYS_ADMIN"]
+
+
+def test_nothing_but_tmp_is_writable() -> None:
+    cmd = bwrap_command(sys.executable, 3, privileged=False)
+    remounted = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--remount-ro"]
+    assert "/" in remounted and "/dev" in remounted

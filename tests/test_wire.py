@@ -98,3 +98,63 @@ def test_closed_peer_is_eof() -> None:
     a.close()
     with b, pytest.raises(EOFError):
         wire.recv(b)
+
+
+def _frame(header: bytes) -> bytes:
+    return struct.pack("!I", len(header)) + header
+
+
+def test_a_trickled_message_misses_its_deadline() -> None:
+    import threading
+    import time
+
+    a, b = socket.socketpair()
+    frame = _frame(json.dumps({"ok": True, "blobs": []}).encode())
+
+    def trickle() -> None:
+        for i in range(len(frame)):
+            try:
+                a.send(frame[i:i + 1])
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    sender = threading.Thread(target=trickle)
+    sender.start()
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        wire.recv(b, deadline=time.monotonic() + 0.3)
+    assert time.monotonic() - started < 1.0  # the whole message, not each read
+    a.close()
+    sender.join()
+    b.close()
+
+
+def test_deep_nesting_and_oversize_are_wire_errors() -> None:
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(_frame(b'{"v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
+        with pytest.raises(wire.WireError, match="nested too deeply"):
+            wire.recv(b)
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(_frame(json.dumps({"blobs": [10_000_000]}).encode()))
+        with pytest.raises(wire.WireError, match="too large"):
+            wire.recv(b, max_blobs=1_000_000)
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(_frame(b"x" * 5000))
+        with pytest.raises(wire.WireError, match="header too large"):
+            wire.recv(b, max_header=4096)
+
+
+def test_decoding_bounds_the_number_of_values() -> None:
+    tree = {"t": "list", "v": [{"t": "atom", "v": None}] * (wire.MAX_NODES + 1)}
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.decode(tree, [])
+
+
+def test_a_blob_cannot_back_two_tensors() -> None:
+    node = {"t": "tensor", "dtype": "uint8", "shape": [4], "blob": 0}
+    with pytest.raises(wire.WireError, match="twice"):
+        wire.decode({"t": "list", "v": [node, node]}, [b"abcd"])

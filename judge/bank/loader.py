@@ -79,8 +79,11 @@ class _Collector:
         self.problems.append(Problem(str(file), fld, msg, fix, line))
 
 
-def load_bank(root: Path | str | None = None) -> Bank:
-    """Load every question under ``root``; raise ValidationError listing every problem."""
+def load_bank(root: Path | str | None = None, *, translations: bool = True) -> Bank:
+    """Load every question under ``root``; raise ValidationError listing every problem.
+
+    ``translations=False`` skips the ``question.<lang>.md`` files (and their parity checks).
+    """
     root = Path(root) if root is not None else default_root()
     if not (root / "questions").is_dir():
         raise UsageError(
@@ -91,7 +94,7 @@ def load_bank(root: Path | str | None = None) -> Bank:
     questions: dict[str, Question] = {}
     seen: dict[str, Path] = {}
     for md in sorted((root / "questions").glob("*/*/question.md")):
-        q = _load_question(root, md, out)
+        q = _load_question(root, md, out, translations)
         if q is None:
             continue
         if q.id in seen:
@@ -113,6 +116,9 @@ def load_bank(root: Path | str | None = None) -> Bank:
                 out.add(q.markdown_path.relative_to(root), "related",
                         f"unknown question id {rel!r}", fix,
                         _key_line(q.markdown_path, "related"))
+    if translations:
+        from judge.bank.translation import glossary_problems  # it imports this module
+        out.problems.extend(glossary_problems(root))
     if out.problems:
         raise ValidationError(out.problems)
     ordered = dict(sorted(questions.items(), key=lambda kv: (kv[1].topic, kv[0])))
@@ -150,7 +156,8 @@ def _key_line(md: Path, key: str) -> int | None:
     return None
 
 
-def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
+def _load_question(root: Path, md: Path, out: _Collector, translations: bool = True
+                   ) -> Question | None:
     rel = md.relative_to(root)
     text = md.read_text(encoding="utf-8")
     parts = split_front_matter(text)
@@ -237,11 +244,15 @@ def _load_question(root: Path, md: Path, out: _Collector) -> Question | None:
 
     if len(out.problems) != n_before or not (qid and title and kind and topic and difficulty):
         return None
-    return Question(
+    question = Question(
         id=qid, title=title, kind=kind, topic=topic, difficulty=difficulty, tags=tags,
         references=references, related=related, directory=md.parent, solution_dir=sol_dir,
         sections=sections, hints=hints, entry_points=entry_points, limits=limits, choices=choices,
     )
+    if not translations:
+        return question
+    from judge.bank.translation import attach_translations  # it imports this module
+    return attach_translations(root, question, out.add)
 
 
 def _str(meta: dict[str, Any], key: str, bad: Any) -> str:

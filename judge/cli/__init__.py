@@ -40,12 +40,21 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.ensure_object(dict)["root"] = root or default_root()
 
 
-from judge.cli import authoring, grading, interview, loop, practice, site  # noqa: E402 - after the group exists
+from judge.cli import (  # noqa: E402 - after the group exists
+    authoring,
+    doctor,
+    grading,
+    interview,
+    loop,
+    practice,
+    site,
+    translation,
+)
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
                  practice.answer, practice.progress, practice.history, loop.watch, loop.next_cmd,
                  loop.review, interview.interview, grading.grade, authoring.check, authoring.new,
-                 site.site):
+                 site.site, doctor.doctor, translation.translation):
     cli.add_command(_command)
 
 

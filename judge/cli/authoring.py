@@ -10,14 +10,17 @@ import click
 from judge.bank.loader import find_question
 from judge.bank.tracks import check_tracks
 from judge.cli.common import SANDBOX, bank_of
+from judge.cli.translation import STRICT, report_gaps
 from judge.model import DIFFICULTIES, KINDS
 
 
 @click.command()
 @click.argument("qids", nargs=-1)
 @SANDBOX
+@STRICT
 @click.pass_context
-def check(ctx: click.Context, qids: tuple[str, ...], sandbox: str) -> None:
+def check(ctx: click.Context, qids: tuple[str, ...], sandbox: str, strict_translations: bool
+          ) -> None:
     """Authoring check: validate, then references pass, starters and wrong variants fail."""
     from judge.engine.sandbox import Engine
 
@@ -25,6 +28,7 @@ def check(ctx: click.Context, qids: tuple[str, ...], sandbox: str) -> None:
     check_tracks(bank)  # tracks.yaml: validated like the questions (exit 3 with every problem)
     questions = [find_question(bank, q) for q in qids] if qids else list(bank)
     click.echo(f"Validated {len(bank)} questions in {bank.root}")
+    untranslated = report_gaps(questions)
     with Engine(sandbox) as engine:
         from judge.bank.checker import CheckResult, check_bank
 
@@ -44,6 +48,10 @@ def check(ctx: click.Context, qids: tuple[str, ...], sandbox: str) -> None:
     if failed:
         click.echo(f"Error: {len(failed)} of {len(results)} question(s) failed the check: "
                    f"{', '.join(r.question for r in failed)}", err=True)
+        sys.exit(1)
+    if strict_translations and untranslated:
+        click.echo(f"Error: {untranslated} question(s) lack a current translation "
+                   "(--strict-translations).", err=True)
         sys.exit(1)
     click.echo(f"All {len(results)} question(s) pass the check.")
 

@@ -118,7 +118,7 @@ def _judge(ctx: click.Context, qid: str, file: Path, suite: str, as_json: bool,
 
         source = read_submission(file)
         with single_thread():
-            report = run_suite(engine, q, source, suite)
+            report = run_suite(engine, q, source, suite, filename=file.name)
     if as_json:
         click.echo(json.dumps(to_document(report), indent=2))
     else:

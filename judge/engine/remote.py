@@ -1,7 +1,10 @@
 """The trusted side of a submission in the sandbox: a module-like proxy that forwards calls.
 
-Results are decoded as data (judge/engine/wire.py). Anything that goes wrong on the submission's side
-becomes a ``SubmissionFailure`` carrying the verdict it implies; the runner reads it.
+Every reply is read under a deadline for the whole message, checked against the protocol's
+schema (judge/engine/protocol.py) and decoded as data (judge/engine/wire.py) within a size
+budget. Anything that goes wrong on the submission's side becomes a ``SubmissionFailure``
+carrying the verdict it implies; the runner reads it. After a time-out the submission is halted:
+its later tests are not run, so a looping file costs about one test's limit.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 
 import cloudpickle
 
-from judge.engine import wire
+from judge.engine import protocol, wire
 from judge.engine.sandbox import Engine
+from judge.errors import SandboxError
 from judge.model import Limits
 
 
@@ -44,6 +48,10 @@ class SubmissionRaised(SubmissionFailure):
 
 class SubmissionTimeout(SubmissionFailure):
     verdict = "Time Limit Exceeded"
+
+
+class SubmissionNotRun(SubmissionTimeout):
+    """A test skipped because an earlier one ran out of time (or the submission's budget did)."""
 
 
 class SubmissionMemory(SubmissionFailure):
@@ -79,21 +87,7 @@ def _raised(message: str, remote_type: str) -> SubmissionRaised:
     if cls is None:
         cls = type(f"Submission{remote_type}", (SubmissionRaised, base), {})
         _mirror_cache[remote_type] = cls
-    exc = cls(message, remote_type)
-    return exc
-
-
-def describe_error(info: dict[str, Any]) -> str:
-    """'ValueError: bad shape (submission.py line 12: x = y.view(3))'."""
-    kind, typ, msg = info.get("kind"), str(info.get("type", "")), str(info.get("message", ""))
-    frames = info.get("frames") or []
-    text = f"{typ}: {msg}" if msg else typ
-    if kind == "missing":
-        text = msg
-    if frames:
-        last = frames[-1]
-        text += f" (your line {last.get('line')}: {str(last.get('code', ''))[:120]})"
-    return text
+    return cls(message, remote_type)
 
 
 class _Output:
@@ -148,18 +142,33 @@ class RemoteModule:
         self._job: int | None = None
         self._sock: socket.socket | None = None
         self._out: _Output | None = None
-        self._spent = 0.0
+        self._spent = 0.0  # seconds this test spent waiting on the submission
+        self._total = 0.0  # the same, over the whole run
         self._new_test = True
+        self._spawned = False
         self.failure: SubmissionFailure | None = None
+        self.halted: SubmissionFailure | None = None  # later tests are not run
         self.calls = 0
         self.end_status: dict[str, Any] = {}
+        self.test_name = ""
 
-    def begin_test(self) -> None:
+    def begin_test(self, name: str = "") -> None:
         """Start a test's accounting: a full time budget, no calls, no output, no failure."""
         self._spent, self.calls, self.failure, self._new_test = 0.0, 0, None, True
+        self.test_name = name
         if self._out is not None:
             self._out.data.clear()
             self._out.overflow = False
+
+    def halt(self, why: str) -> None:
+        """Skip the remaining tests (reported as not run, for ``why``)."""
+        if self.halted is None:
+            self.halted = SubmissionNotRun(f"not run: {why}")
+
+    @property
+    def waited(self) -> float:
+        """Seconds the current test has spent waiting on the submission."""
+        return self._spent
 
     # -- module-like surface
 
@@ -179,25 +188,57 @@ class RemoteModule:
     # -- lifecycle
 
     def start(self) -> None:
-        """Spawn the job and wait until the submission is imported (or failed to import)."""
+        """Spawn the job, send it the source and wait until it is imported (or failed to)."""
         if self._job is not None:
             return
-        job, sock, out_r = self._engine.spawn(self._source, self._limits, self._entry_points,
-                                              self._warm_optimizers)
+        if self.halted is not None:
+            raise self.halted
+        try:
+            job, sock, out_r = self._engine.spawn(self._limits, self._entry_points,
+                                                  self._warm_optimizers)
+        except SandboxError as exc:
+            if not self._spawned:
+                raise  # no code of this submission has run: the judge's own failure
+            self._fail(SubmissionFailure(
+                f"the judge's sandbox process stopped while running your code ({exc.message}); "
+                "do not signal or stop processes you did not start"))
+        self._spawned = True
         self._job, self._sock = job, sock
         self._out = _Output(out_r, int(self._limits.output_kb * 1024))
-        # importing the submission has its own allowance, so a slow machine does not eat the
-        # test's time limit; a submission that sleeps at import still cannot wait forever
-        header = self._receive(budget=3 * self._limits.time_s)[0]
-        if not header.get("ready"):
-            info = header.get("error") or {}
-            text = describe_error(info)
-            kind = info.get("kind")
-            if kind == "memory":
-                self._fail(SubmissionMemory(f"memory limit exceeded while importing: {text}"))
-            if kind == "import-runtime":
-                self._fail(SubmissionFailure(f"the submission raised while being imported: {text}"))
-            self._fail(SubmissionCompile(text))
+        self._await_setup()
+        try:
+            wire.send(sock, {"op": "source"}, [self._source])
+        except OSError:
+            self._died()
+        # importing the submission has its own allowance, not charged to the first test
+        header = self._receive(budget=self._limits.time_s, import_phase=True)[0]
+        try:
+            error = protocol.parse_ready(header)
+        except protocol.ProtocolError as exc:
+            self._fail(SubmissionFailure(f"your code's process sent a malformed message ({exc})"))
+        if error is None:
+            return
+        text = error.describe()
+        if error.kind == "memory":
+            self._fail(SubmissionMemory(f"memory limit exceeded while importing: {text}"))
+        if error.kind == "import-runtime":
+            self._fail(SubmissionFailure(f"your file raised while being imported: {text}"))
+        self._fail(SubmissionCompile(text))
+
+    def _await_setup(self) -> None:
+        """The job's world is built before it takes the source; a failure there is ours."""
+        assert self._sock is not None and self._out is not None
+        try:
+            header, _ = wire.recv(self._sock, deadline=time.monotonic() + 30, max_header=64,
+                                  max_blobs=0)
+            if header != {"setup": True}:
+                raise wire.WireError("unexpected setup message")
+        except (EOFError, OSError, TimeoutError, wire.WireError) as exc:
+            self.close(wait_s=1.0)
+            detail = self._out.data.decode("utf-8", "replace")[-600:].strip()
+            raise SandboxError(f"a job's sandbox could not be set up ({exc}): {detail}",
+                               "This is the judge's failure, not the submission's; try "
+                               "--sandbox none to rule out bubblewrap.") from None
 
     def close(self, wait_s: float = 0.0) -> None:
         if self._job is None:
@@ -205,7 +246,10 @@ class RemoteModule:
         job, self._job = self._job, None
         if self._sock is not None:
             self._sock.close()
-        self.end_status = self._engine.finish(job, wait_s)
+        try:
+            self.end_status = self._engine.finish(job, wait_s)
+        except SandboxError:
+            self.end_status = {"status": "sandbox-restarted"}
         if self._out is not None:
             self._out.drain()
             self._out.close()
@@ -223,12 +267,20 @@ class RemoteModule:
         if failure.fatal:
             if self.failure is None:
                 self.failure = failure
+            if isinstance(failure, SubmissionTimeout) and self.halted is None:
+                where = f"test {self.test_name}" if self.test_name else "an earlier test"
+                self.halted = SubmissionNotRun(
+                    f"not run: {where} exceeded the time limit, so the remaining tests were "
+                    "skipped")
             self.close()  # the job may hold on to what broke it: the next test starts afresh
         raise failure
 
     def _request(self, header: dict[str, Any], payload: Any) -> Any:
         if self.failure is not None:
             raise self.failure
+        if self.halted is not None:
+            self.failure = self.halted
+            raise self.halted
         self.start()
         assert self._sock is not None
         try:
@@ -243,31 +295,52 @@ class RemoteModule:
             wire.send(self._sock, header, [data])
         except OSError:
             self._died()
-        reply, blobs = self._receive()
-        if reply.get("ok"):
+        raw, blobs = self._receive()
+        try:
+            reply = protocol.parse_reply(raw)
+        except protocol.ProtocolError as exc:
+            return self._fail(SubmissionFailure(
+                f"your code's process sent a malformed reply ({exc})"))
+        if reply.ok:
             try:
-                return wire.decode(reply.get("value"), blobs)
-            except (wire.WireError, ValueError, RuntimeError) as exc:
-                self._fail(SubmissionBadResult(f"the submission's result could not be read: {exc}"))
-        info = reply.get("error") or {}
-        text = describe_error(info)
-        if info.get("kind") == "memory":
-            self._fail(SubmissionMemory(f"memory limit ({self._limits.memory_mb} MB) exceeded: {text}"))
-        if info.get("kind") == "result":
-            self._fail(SubmissionBadResult(text))
-        return self._fail(_raised(text, str(info.get("type", ""))))
+                return wire.decode(reply.value, blobs)
+            except (wire.WireError, ValueError, RuntimeError, TypeError, OverflowError,
+                    RecursionError, MemoryError) as exc:
+                return self._fail(SubmissionBadResult(
+                    f"your result could not be read: {str(exc)[:200]}"))
+        error = reply.error
+        assert error is not None
+        text = error.describe()
+        if error.kind == "memory":
+            return self._fail(SubmissionMemory(
+                f"memory limit ({self._limits.memory_mb} MB) exceeded: {text}"))
+        if error.kind == "result":
+            return self._fail(SubmissionBadResult(text))
+        return self._fail(_raised(text, error.type))
 
-    def _receive(self, budget: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
+    def _budget(self) -> tuple[float, str]:
+        per_test = self._limits.time_s - self._spent
+        overall = self._limits.total_s - self._total
+        if overall < per_test:
+            return overall, "total"
+        return per_test, "test"
+
+    def _receive(self, budget: float | None = None, import_phase: bool = False,
+                 ) -> tuple[dict[str, Any], list[bytes]]:
         """Wait for the job's next reply within the time left, reading its output meanwhile."""
         assert self._sock is not None and self._out is not None
-        remaining = budget if budget is not None else self._limits.time_s - self._spent
+        which = "import"
+        if budget is None:
+            budget, which = self._budget()
+        else:
+            budget = min(budget, self._limits.total_s - self._total)
         start = time.monotonic()
-        deadline = start + max(remaining, 0.001)
+        deadline = start + max(budget, 0.001)
         try:
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    return self._timed_out(budget)
+                    return self._timed_out(which)
                 watch = [self._sock] + ([self._out.fd] if self._out.fd >= 0 else [])
                 ready, _, _ = select.select(watch, [], [], left)
                 if self._out.fd in ready:
@@ -276,23 +349,34 @@ class RemoteModule:
                         return self._died()
                 if self._sock in ready:
                     self._out.drain()  # what it printed before replying
-                    self._sock.settimeout(max(deadline - time.monotonic(), 0.001))
                     try:
-                        return wire.recv(self._sock)
+                        return wire.recv(self._sock, deadline=deadline,
+                                         max_header=protocol.MAX_REPLY_HEADER,
+                                         max_blobs=int(self._limits.result_mb * 1024 * 1024))
                     except TimeoutError:
-                        return self._timed_out(budget)
-        except (EOFError, OSError, wire.WireError):
+                        return self._timed_out(which)
+                    except wire.WireError as exc:
+                        return self._fail(SubmissionFailure(
+                            f"your code's process sent a malformed reply ({exc}); return "
+                            f"plain data of at most {self._limits.result_mb:g} MB"))
+        except (EOFError, OSError):
             return self._died()
         finally:
-            if budget is None:
-                self._spent += time.monotonic() - start
+            elapsed = time.monotonic() - start
+            self._total += elapsed
+            if not import_phase:
+                self._spent += elapsed
 
-    def _timed_out(self, budget: float | None) -> Any:
+    def _timed_out(self, which: str) -> Any:
         self.close()
-        if budget is not None:
-            text = f"time limit exceeded: importing the submission took more than {budget:g} s"
+        if which == "import":
+            text = (f"time limit exceeded: importing your file took more than "
+                    f"{self._limits.time_s:g} s")
+        elif which == "total":
+            text = (f"time limit exceeded: your code used up the whole time budget for this "
+                    f"question ({self._limits.total_s:g} s of wall time over all tests)")
         else:
-            text = (f"time limit exceeded: the submission ran for more than "
+            text = (f"time limit exceeded: your code ran for more than "
                     f"{self._limits.time_s:g} s of wall time in this test")
         return self._fail(SubmissionTimeout(text))
 
@@ -301,7 +385,7 @@ class RemoteModule:
         status = self.end_status
         if self._out is not None and self._out.overflow:
             return self._fail(SubmissionOutput(
-                f"output limit exceeded: the submission printed more than "
+                f"output limit exceeded: your code printed more than "
                 f"{self._limits.output_kb:g} KB"))
         if status.get("status") == "signaled":
             sig = int(status.get("signal", 0))
@@ -311,11 +395,14 @@ class RemoteModule:
             if sig == signal.SIGXFSZ:
                 return self._fail(SubmissionFailure(
                     f"file size limit exceeded ({self._limits.file_size_mb:g} MB)"))
-            name = status.get("signal_name", str(sig))
+            name = str(status.get("signal_name", sig))[:40]
             extra = " (a segmentation fault)" if sig == signal.SIGSEGV else ""
-            return self._fail(SubmissionFailure(f"the submission's process crashed with {name}"
+            return self._fail(SubmissionFailure(f"your code's process crashed with {name}"
                                                 f"{extra}"))
-        code = status.get("code")
+        if status.get("status") == "exited":
+            code = status.get("code")
+            return self._fail(SubmissionFailure(
+                f"your code's process exited (exit code {code}) in the middle of the test; "
+                "do not call sys.exit or os._exit"))
         return self._fail(SubmissionFailure(
-            f"the submission's process exited (exit code {code}) in the middle of the test; "
-            "do not call sys.exit or os._exit"))
+            "your code's process closed its connection to the judge in the middle of the test"))

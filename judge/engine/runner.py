@@ -7,10 +7,12 @@ The submission only ever runs in the sandbox (judge/engine/sandbox.py) behind ``
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import io
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +22,15 @@ import cloudpickle
 import pytest
 
 import judge.testing
-from judge.engine.remote import RemoteModule, SubmissionFailure
-from judge.engine.sandbox import Engine
+from judge.engine.files import read_source
+from judge.engine.remote import RemoteModule, SubmissionFailure, SubmissionRaised
+from judge.engine.sandbox import Engine, SandboxInfo
 from judge.errors import UsageError
 from judge.model import Limits, Question
 
 ACCEPTED = "Accepted"
 WRONG = "Wrong Answer"
+TLE = "Time Limit Exceeded"
 INTERNAL = "Internal Error"
 COMPILE = "Compile Error"
 VERDICTS = (ACCEPTED, WRONG, "Runtime Error", "Time Limit Exceeded", "Memory Limit Exceeded",
@@ -57,6 +61,8 @@ class Report:
     limits: Limits = Limits()
     sandbox: str = ""
     warnings: list[str] = field(default_factory=list)
+    sandbox_info: SandboxInfo | None = None
+    feedback: str = "full"
 
     @property
     def passed(self) -> int:
@@ -68,12 +74,19 @@ class Report:
 
 
 class _Collector:
-    """A pytest plugin object: makes the proxies and turns pytest's reports into TestResults."""
+    """A pytest plugin object: makes the proxies and turns pytest's reports into TestResults.
+
+    Only text is kept from a failed test: the exception (and the submission's values its
+    traceback holds) is dropped as soon as its message is written.
+    """
 
     def __init__(self, job: RemoteModule, question: Question, hidden: bool,
-                 compile_failure: SubmissionFailure | None) -> None:
+                 compile_failure: SubmissionFailure | None, feedback: str,
+                 watchdog: _Watchdog) -> None:
         self.job, self.question, self.hidden = job, question, hidden
         self.compile_failure = compile_failure
+        self.minimal = feedback == "minimal"
+        self.watchdog = watchdog
         self.proxies: dict[str, Any] = {}
         self.results: list[TestResult] = []
         self._phase: dict[str, dict[str, Any]] = {}
@@ -86,72 +99,166 @@ class _Collector:
         with contextlib.suppress(ValueError, ImportError):
             cloudpickle.register_pickle_by_value(module)
         proxy: Any = (_FailingModule(self.compile_failure) if self.compile_failure
-                      else _TestHandle(self.job))
+                      else _TestHandle(self.job, request.node.nodeid.split("::", 1)[-1]))
         self.proxies[request.node.nodeid] = proxy
         return proxy
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Any:
+        self.watchdog.begin(self.job)
+        yield
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         outcome = yield
         report = outcome.get_result()
-        state = self._phase.setdefault(item.nodeid, {"duration": 0.0, "exc": None, "when": None})
+        state = self._phase.setdefault(item.nodeid, {"duration": 0.0, "result": None})
         state["duration"] += report.duration
-        if report.failed and state["exc"] is None and call.excinfo is not None:
-            state["exc"] = call.excinfo.value
-            state["when"] = call.when
+        if report.failed and state["result"] is None and call.excinfo is not None:
+            state["result"] = self._classify(item, call.excinfo.value, call.when)
         if call.when == "teardown":
+            self.watchdog.end()
             self.results.append(self._result(item, state))
+            self._phase.pop(item.nodeid, None)
+            self.proxies.pop(item.nodeid, None)
 
     def _result(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
-        result = self._classify(item, state)
+        name = item.nodeid.split("::", 1)[-1]
+        proxy = self.proxies.get(item.nodeid)
+        output = proxy.output[:MAX_OUTPUT_SHOWN] if proxy is not None else ""
+        if self.minimal:
+            output = ""  # the submission could print the hidden inputs to its own feedback
+        fatal = getattr(proxy, "failure", None)
+        if isinstance(proxy, _FailingModule):
+            status, verdict, message = "fail", proxy.failure.verdict, "not run: your file did not load"
+        elif fatal is not None:
+            status, verdict, message = "fail", fatal.verdict, self._failure_text(fatal)
+        elif state["result"] is None:
+            status, verdict, message = "pass", ACCEPTED, ""
+        else:
+            status, verdict, message = state["result"]
+        result = TestResult(name, status, verdict, message, state["duration"], output)
         if not self.hidden and result.status == "fail":
             # visible tests: point at the code the learner may read
             result.message += f"\n(test code: {self.question.public_tests}::{result.name})"
         return result
 
-    def _classify(self, item: pytest.Item, state: dict[str, Any]) -> TestResult:
-        name = item.nodeid.split("::", 1)[-1]
+    def _failure_text(self, exc: SubmissionFailure) -> str:
+        message = exc.message
+        if self.minimal and isinstance(exc, SubmissionRaised):
+            # the exception's text is the submission's to choose: it could carry hidden inputs
+            message = message.split(":", 1)[0] + " raised" + _line_of(message)
+        if exc.verdict == "Runtime Error" and isinstance(exc, SubmissionRaised):
+            message = f"your code raised {message}"
+        return message
+
+    def _classify(self, item: pytest.Item, exc: BaseException, when: str) -> tuple[str, str, str]:
         proxy = self.proxies.get(item.nodeid)
-        output = proxy.output[:MAX_OUTPUT_SHOWN] if proxy is not None else ""
-        exc, duration = state["exc"], state["duration"]
-        fatal = getattr(proxy, "failure", None)
-        if fatal is not None:
-            return TestResult(name, "fail", fatal.verdict, fatal.message, duration, output)
-        if exc is None:
-            return TestResult(name, "pass", ACCEPTED, "", duration, output)
+        if isinstance(exc, _TrustedTimeout):
+            return ("fail", TLE, f"time limit exceeded: checking your result took the judge "
+                    f"more than {self.question.limits.trusted_s:g} s (is it far larger than the "
+                    "task asks for?)")
         if isinstance(exc, SubmissionFailure):
-            message = exc.message
-            if exc.verdict == "Runtime Error":
-                message = f"your code raised {message}"
-            return TestResult(name, "fail", exc.verdict, message, duration, output)
+            return "fail", exc.verdict, self._failure_text(exc)
         if isinstance(exc, AssertionError):
-            return TestResult(name, "fail", WRONG, self._assert_text(exc), duration, output)
-        if isinstance(exc, pytest.fail.Exception) and state["when"] == "call":
+            return "fail", WRONG, self._assert_text(exc)
+        if isinstance(exc, pytest.fail.Exception) and when == "call":
             text = str(exc).replace("<class '", "").replace("'>", "")  # e.g. DID NOT RAISE ValueError
-            return TestResult(name, "fail", WRONG, text[:600], duration, output)
-        if state["when"] == "call" and proxy is not None and getattr(proxy, "calls", 0) > 0:
-            text = f"the test could not use your result: {type(exc).__name__}: {exc}"
-            return TestResult(name, "fail", WRONG, text[:600], duration, output)
-        text = f"the judge failed in this test ({type(exc).__name__}: {exc}); this is not your fault"
-        return TestResult(name, "error", INTERNAL, text[:600], duration, output)
+            return "fail", WRONG, text[:600]
+        if when == "call" and proxy is not None and getattr(proxy, "calls", 0) > 0:
+            text = f"the test could not use your result: {type(exc).__name__}"
+            if not self.minimal:
+                text += f": {_safe_str(exc)}"
+            return "fail", WRONG, text[:600]
+        text = (f"the judge failed in this test ({type(exc).__name__}: {_safe_str(exc)}); "
+                "this is not your fault")
+        return "error", INTERNAL, text[:600]
 
     def _assert_text(self, exc: AssertionError) -> str:
-        text = str(exc)
+        text = _safe_str(exc)
         if isinstance(exc, judge.testing.Mismatch):
             return text[:1000]
         first = text.split("\n", 1)[0].strip()
         if self.hidden:
             # pytest's rewritten assert text shows expressions and values: never for hidden tests
-            return first if first and not first.startswith("assert ") else "a check on your result failed"
+            return first[:600] if first and not first.startswith("assert ") else \
+                "a check on your result failed"
         return text[:1000]
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - str() of anything built from a reply must not escape
+        return "<unprintable>"
+
+
+def _line_of(message: str) -> str:
+    at = message.rfind(" (your line ")
+    return message[at:] if at >= 0 else ""
+
+
+class _TrustedTimeout(Exception):
+    """Raised into the test thread when the test's own work on a result runs too long."""
+
+
+class _Watchdog:
+    """Bounds each test's own (trusted) time: wall time minus the time spent waiting on the
+    submission. A test that overruns gets ``_TrustedTimeout`` raised in its thread."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self.thread_id = threading.get_ident()
+        self._cond = threading.Condition()
+        self._job: RemoteModule | None = None
+        self._started = 0.0
+        self._closed = False
+        self.fired = False
+        self._thread = threading.Thread(target=self._watch, daemon=True, name="metajudge-watchdog")
+        self._thread.start()
+
+    def begin(self, job: RemoteModule) -> None:
+        with self._cond:
+            self._job, self._started = job, time.monotonic()
+            self._cond.notify()
+
+    def end(self) -> None:
+        with self._cond:
+            self._job = None
+            if self.fired:
+                # a time-out that fired as the test was ending must not land in pytest itself
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        with self._cond:
+            while not self._closed:
+                if self._job is None:
+                    self._cond.wait()
+                    continue
+                own = time.monotonic() - self._started - self._job.waited
+                if own > self.limit_s:
+                    self.fired = True
+                    self._job.halt("the judge's check of an earlier result ran out of time")
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(self.thread_id), ctypes.py_object(_TrustedTimeout))
+                    self._job = None
+                    continue
+                self._cond.wait(timeout=max(self.limit_s - own, 0.05))
 
 
 class _TestHandle:
     """What one test sees as ``submission``: the run's job, with this test's accounting."""
 
-    def __init__(self, job: RemoteModule) -> None:
+    def __init__(self, job: RemoteModule, name: str) -> None:
         self._job = job
-        job.begin_test()
+        job.begin_test(name)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -183,17 +290,20 @@ class _FailingModule:
 
 
 def read_submission(path: Path) -> bytes:
-    if not path.is_file():
-        raise UsageError(f"submission file {path} does not exist",
-                         "Pass the path of your .py file, e.g. the one `judge start` wrote.")
-    data = path.read_bytes()
-    if len(data) > 1024 * 1024:
-        raise UsageError(f"submission file {path} is larger than 1 MB", "Submit only your code.")
-    return data
+    """A submission's bytes: a regular UTF-8 file of at most 1 MB, never read through a link."""
+    return read_source(path)
 
 
-def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> Report:
-    """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests."""
+FEEDBACK_LEVELS = ("full", "minimal")
+
+
+def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
+              feedback: str = "full", filename: str = "submission.py") -> Report:
+    """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests.
+
+    ``feedback``: "full" (practice: values and errors in messages) or "minimal" (graded work:
+    what failed, no magnitudes). ``filename``: the learner's name for the file, used in messages.
+    """
     if not question.is_code:
         raise UsageError(f"{question.id} is a {question.kind} question with no tests to run",
                          f"Read it with `judge show {question.id}`.")
@@ -204,6 +314,9 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
         gc.collect()
         gc.freeze()
         _FROZEN.append(True)
+    if feedback not in FEEDBACK_LEVELS:
+        raise UsageError(f"unknown feedback level {feedback!r}",
+                         f"Use one of {', '.join(FEEDBACK_LEVELS)}.")
     compile_failure: SubmissionFailure | None = None
     job = RemoteModule(engine, source, question.limits, question.entry_points,
                        warm_optimizers=_uses_optimizers(question, source))
@@ -211,7 +324,9 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
         job.start()  # import once up front: a compile error is reported once, not per test
     except SubmissionFailure as exc:
         compile_failure = exc
-    collector = _Collector(job, question, suite == "hidden", compile_failure)
+        compile_failure.message = compile_failure.message.replace("submission.py", filename)
+    watchdog = _Watchdog(question.limits.trusted_s)
+    collector = _Collector(job, question, suite == "hidden", compile_failure, feedback, watchdog)
     # A lean pytest: no third-party plugins, no tracebacks (we write our own messages), no
     # capture (the trusted side prints nothing; the submission's prints come over a pipe).
     args = [str(tests), "-p", "judge.engine.plugin", "-p", "no:cacheprovider", "-p", "no:logging",
@@ -222,6 +337,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
             f"--judge-reference={question.reference_solution}"]
     before = set(sys.modules)
     judge.testing.REDACT_EXPECTED = suite == "hidden"
+    judge.testing.FEEDBACK = feedback  # type: ignore[attr-defined]
     plugin_log = io.StringIO()
     autoload = os.environ.get(_AUTOLOAD)
     os.environ[_AUTOLOAD] = "1"  # the tests need only our plugin: skip scanning entry points
@@ -234,6 +350,8 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
         else:
             os.environ[_AUTOLOAD] = autoload
         judge.testing.REDACT_EXPECTED = False
+        judge.testing.FEEDBACK = "full"  # type: ignore[attr-defined]
+        watchdog.close()
         job.close()
         engine.sync()  # nothing of this submission outlives its run
         for name in set(sys.modules) - before:
@@ -241,9 +359,11 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str) -> 
             if mod is not None and str(getattr(mod, "__file__", "") or "").startswith(
                     str(question.directory)):
                 del sys.modules[name]
+    info = engine.info
     report = Report(question=question.id, suite=suite, verdict=ACCEPTED, tests=collector.results,
                     seconds=time.monotonic() - started, limits=question.limits,
-                    sandbox=engine.info.mode, warnings=[engine.info.warning] if engine.info.warning else [])
+                    sandbox=info.mode, warnings=[info.warning] if info.warning else [],
+                    sandbox_info=info, feedback=feedback)
     if compile_failure is not None:
         report.verdict = compile_failure.verdict
         report.message = compile_failure.message

@@ -14,12 +14,15 @@ import json
 import math
 import socket
 import struct
+import time
 from typing import Any
 
 MAX_HEADER = 8 * 1024 * 1024
 MAX_BLOBS = 256 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_DIMS = 16
+MAX_BLOB_COUNT = 4096
+MAX_NODES = 200_000  # values in one decoded result: bounds the judge's own allocation
 
 _DTYPES = ("float16", "bfloat16", "float32", "float64", "complex64", "complex128",
            "int8", "int16", "int32", "int64", "uint8", "bool")
@@ -88,10 +91,24 @@ def _enc(v: Any, blobs: list[bytes], depth: int) -> Any:
 
 def decode(tree: Any, blobs: list[bytes]) -> Any:
     """Rebuild a value from an untrusted tree and blobs, validating every field."""
-    return _dec(tree, blobs, 0)
+    return _Decoder(blobs).dec(tree, 0)
 
 
-def _dec(node: Any, blobs: list[bytes], depth: int) -> Any:
+class _Decoder:
+    def __init__(self, blobs: list[bytes]) -> None:
+        self.blobs = blobs
+        self.nodes = 0
+        self.used: set[int] = set()
+
+    def dec(self, node: Any, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise WireError(f"result has more than {MAX_NODES} values")
+        return _dec(node, self, depth)
+
+
+def _dec(node: Any, ctx: _Decoder, depth: int) -> Any:
+    blobs = ctx.blobs
     if depth > MAX_DEPTH or not isinstance(node, dict):
         raise WireError("malformed value")
     kind = node.get("t")
@@ -104,18 +121,23 @@ def _dec(node: Any, blobs: list[bytes], depth: int) -> Any:
         text = node.get("v")
         if not isinstance(text, str) or len(text) > 4300:
             raise WireError("malformed int")
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:
+            raise WireError("malformed int") from None
     if kind == "float":
         text = node.get("v")
         if not isinstance(text, str) or len(text) > 40:
             raise WireError("malformed float")
-        value = float(text)
-        return value if math.isfinite(value) or text in ("nan", "inf", "-inf") else value
+        try:
+            return float(text)
+        except ValueError:
+            raise WireError("malformed float") from None
     if kind in ("list", "tuple"):
         items = node.get("v")
         if not isinstance(items, list):
             raise WireError("malformed list")
-        out = [_dec(x, blobs, depth + 1) for x in items]
+        out = [ctx.dec(x, depth + 1) for x in items]
         return out if kind == "list" else tuple(out)
     if kind == "dict":
         pairs = node.get("v")
@@ -125,9 +147,13 @@ def _dec(node: Any, blobs: list[bytes], depth: int) -> Any:
         for pair in pairs:
             if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
                 raise WireError("malformed dict entry")
-            result[pair[0]] = _dec(pair[1], blobs, depth + 1)
+            result[pair[0]] = ctx.dec(pair[1], depth + 1)
         return result
     if kind == "tensor":
+        index = node.get("blob")
+        if index in ctx.used:
+            raise WireError("a data blob is used twice")
+        ctx.used.add(index)  # type: ignore[arg-type]
         return _dec_tensor(node, blobs)
     raise WireError(f"unknown value kind {kind!r}")
 
@@ -151,7 +177,7 @@ def _dec_tensor(node: dict[str, Any], blobs: list[bytes]) -> Any:
     if numel == 0:
         return torch.empty(shape, dtype=dtype)
     flat = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype)
-    return flat.reshape(shape).clone()
+    return flat.reshape(shape)
 
 
 # -- framing: [u32 header length][header JSON][blob bytes, lengths listed in the header]
@@ -168,28 +194,41 @@ def send(sock: socket.socket, header: dict[str, Any], blobs: list[bytes] = ()) -
         sock.sendall(b)
 
 
-def recv(sock: socket.socket) -> tuple[dict[str, Any], list[bytes]]:
-    """Read one message. Raises EOFError when the peer closed, WireError when it is malformed."""
-    (size,) = struct.unpack("!I", _read(sock, 4))
-    if size > MAX_HEADER:
-        raise WireError("header too large")
+def recv(sock: socket.socket, *, deadline: float | None = None, max_header: int = MAX_HEADER,
+         max_blobs: int = MAX_BLOBS) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one message. Raises EOFError when the peer closed, WireError when it is malformed
+    or larger than ``max_header``/``max_blobs``, TimeoutError when the whole message has not
+    arrived by ``deadline`` (a ``time.monotonic()`` value; a peer that trickles bytes is late,
+    not slow)."""
+    (size,) = struct.unpack("!I", _read(sock, 4, deadline))
+    if size > max_header:
+        raise WireError(f"header too large ({size} bytes)")
+    raw = _read(sock, size, deadline)
     try:
-        header = json.loads(_read(sock, size).decode("utf-8"))
+        header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"malformed header: {exc}") from None
+    except RecursionError:
+        raise WireError("malformed header: nested too deeply") from None
     if not isinstance(header, dict):
         raise WireError("header is not an object")
     sizes = header.pop("blobs", [])
-    if not (isinstance(sizes, list) and all(isinstance(n, int) and n >= 0 for n in sizes)):
+    if not (isinstance(sizes, list) and len(sizes) <= MAX_BLOB_COUNT
+            and all(type(n) is int and n >= 0 for n in sizes)):
         raise WireError("malformed blob sizes")
-    if sum(sizes) > MAX_BLOBS:
-        raise WireError("message too large")
-    return header, [_read(sock, n) for n in sizes]
+    if sum(sizes) > max_blobs:
+        raise WireError(f"message too large ({sum(sizes)} bytes of data)")
+    return header, [_read(sock, n, deadline) for n in sizes]
 
 
-def _read(sock: socket.socket, n: int) -> bytes:
+def _read(sock: socket.socket, n: int, deadline: float | None = None) -> bytes:
     buf = bytearray()
     while len(buf) < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the message did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(n - len(buf), 1 << 20))
         if not chunk:
             raise EOFError("peer closed the connection")

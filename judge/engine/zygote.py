@@ -1,34 +1,33 @@
 """The warm process inside the sandbox: imports torch once, then forks one child per job.
 
-Run as ``python -I -m judge.engine.zygote FD`` with FD a Unix socket to the judge. Each job child gets
-its own socket (for calls) and pipe (for its prints) passed over FD, drops to a per-job uid when
-it can, sets resource limits, writes the submission into a fresh directory, imports it and
-serves calls. Nothing here decides a verdict: the judge compares the data that comes back.
-This module must import only the standard library, torch, cloudpickle and judge.engine.wire.
+Run as ``python -I -m judge.engine.zygote FD`` with FD a Unix socket to the judge. For each job
+the judge passes, over FD, the job's own socket (for calls) and pipe (for its prints); the child
+builds its own world (judge/engine/job.py, judge/engine/isolation.py) and takes the submission's
+source straight from the judge on its own socket. The zygote never receives a submission's code
+or data, so nothing of one job can be found in the memory of the next.
+
+This module must import only the standard library, torch, cloudpickle and judge.engine modules
+that do the same.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import importlib.util
+import importlib
 import os
-import resource
-import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
-import traceback
 from typing import Any
 
-from judge.engine import wire
+from judge.engine import isolation, job, wire
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
-MEMORY_MARKERS = ("can't allocate memory", "not enough memory", "DefaultCPUAllocator",
-                  "out of memory", "std::bad_alloc")
 
 
 def _prctl(option: int, value: int) -> None:
@@ -64,30 +63,104 @@ def _descendants(root: int) -> list[int]:
     return out
 
 
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rfind(b")") + 2:][:1] == b"Z"
+    except OSError:
+        return True
+
+
 class Zygote:
     def __init__(self, ctl: socket.socket) -> None:
         self.ctl = ctl
         self.jobs: dict[int, dict[str, Any]] = {}
+        self.in_bwrap = os.environ.get("METAJUDGE_BWRAP") == "1"
         self.privileged = os.geteuid() == 0 and os.environ.get("METAJUDGE_UID_SWITCH") == "1"
         self.optimizers_warm = False
-        self.workroot = os.environ.get("METAJUDGE_WORKROOT", "/tmp/jobs")
-        os.makedirs(self.workroot, exist_ok=True)
-        if self.privileged:
-            os.chmod(self.workroot, 0o1777)  # per-job uids each make their own 0700 folder
+        self.scratch = os.environ.get("METAJUDGE_WORKROOT") or tempfile.mkdtemp(prefix="jobs-")
+        os.makedirs(self.scratch, exist_ok=True)
+        os.chmod(self.scratch, 0o1733)  # each job makes its own folder here; none can list them
+        self.pidns: isolation.PidNamespaces | None = None
+        self.pidns_mode = ""  # "setns" or "double" once the probe found one that works
+        self.isolation_error = ""
+        if self.in_bwrap and os.environ.get("METAJUDGE_NO_JOB_ISOLATION") != "1":
+            self.isolation_error = self._probe_isolation()
+        elif self.in_bwrap:
+            self.isolation_error = "turned off for a measurement"
+
+    # -- start-up
+
+    def _probe_isolation(self) -> str:
+        """Build one job's world in a throw-away child; empty when it works here.
+
+        Also finds how to give each job its own PID namespace: by resetting ours after each
+        fork (one fork per job; needs CAP_SYS_ADMIN over our own PID namespace, as root), or by
+        an intermediate child that creates the namespace and exits (rootless bubblewrap).
+        """
+        r, w = os.pipe()
+        probe = os.fork()
+        if probe == 0:
+            os.close(r)
+            try:
+                own = isolation.PidNamespaces()
+                own.before_fork()
+                child = os.fork()
+                if child == 0:
+                    try:
+                        isolation.private_world(1)
+                        if self.privileged:
+                            isolation.become(isolation_probe_uid())
+                        else:
+                            isolation.drop_capabilities()
+                        os._exit(0)
+                    except BaseException as exc:  # noqa: BLE001 - reported below
+                        os.write(w, f"E{exc}".encode()[:300])
+                        os._exit(1)
+                _, status = os.waitpid(child, 0)
+                if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+                    os._exit(1)
+                try:
+                    own.after_fork()
+                    os.write(w, b"Ssetns")
+                except OSError:
+                    os.write(w, b"Sdouble")
+                os._exit(0)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                os.write(w, f"E{exc}".encode()[:300])
+                os._exit(1)
+        os.close(w)
+        os.waitpid(probe, 0)
+        answer = os.read(r, 400).decode(errors="replace")
+        os.close(r)
+        if answer.startswith("Ssetns"):
+            self.pidns = isolation.PidNamespaces()
+            self.pidns_mode = "setns"
+            return ""
+        if answer.startswith("Sdouble"):
+            self.pidns_mode = "double"
+            return ""
+        return f"no private PID namespace and /tmp per job ({answer[1:] or 'setup failed'})"
+
+    @property
+    def isolated(self) -> bool:
+        return self.in_bwrap and self.pidns_mode != ""
 
     def serve(self) -> None:
-        wire.send(self.ctl, {"ready": True, "pid": os.getpid(), "uid_switch": self.privileged})
+        wire.send(self.ctl, {"ready": True, "pid": os.getpid(), "uid_switch": self.privileged,
+                             "isolation": self.isolated, "isolation_error": self.isolation_error})
         while True:
             try:
                 _, fds, _, _ = socket.recv_fds(self.ctl, 1, 2)
                 header, blobs = wire.recv(self.ctl)
-            except (EOFError, ConnectionError, OSError):
+            except (EOFError, ConnectionError, OSError, wire.WireError):
                 self._kill_all()
                 return
             op = header.get("op")
             cleanup = None
-            if op == "spawn":
-                reply = self._spawn(header, blobs, fds)
+            if op == "spawn" and len(fds) == 2:
+                reply = self._spawn(header, fds)
             elif op == "finish":
                 reply, cleanup = self._finish(int(header["job"]), float(header.get("wait_s", 0)))
             elif op == "sync":
@@ -105,7 +178,9 @@ class Zygote:
                 # next command is read only after this, so no job overlaps another
                 cleanup()
 
-    def _spawn(self, header: dict[str, Any], blobs: list[bytes], fds: list[int]) -> dict[str, Any]:
+    # -- jobs
+
+    def _spawn(self, header: dict[str, Any], fds: list[int]) -> dict[str, Any]:
         if header.get("warm_optimizers") and not self.optimizers_warm:
             # the first optimizer costs torch a second or more (it imports torch._dynamo): pay
             # it once here, for every later job, when the question's code uses optimisers
@@ -115,47 +190,90 @@ class Zygote:
             gc.collect()
             gc.freeze()
             self.optimizers_warm = True
-        job = int(header["job"])
-        limits = header["limits"]
+        number = int(header["job"])
         uid = int(header["uid"]) if self.privileged and header.get("uid") else None
-        pid = os.fork()
-        if pid == 0:  # the job child: never returns
-            try:
-                _child(self.ctl, fds, blobs[0], limits, uid, self.workroot, job,
-                       list(header.get("entry_points", [])))
-            finally:
-                os._exit(70)
-        self.jobs[job] = {"pid": pid, "uid": uid, "start": time.monotonic()}
+        setup = job.Setup(isolate=self.isolated, uid=uid, rootless=not self.privileged,
+                          scratch=self.scratch, bwrap=self.in_bwrap)
+        args = (fds, dict(header["limits"]), setup, list(header.get("entry_points", [])),
+                [self.ctl.fileno()])
+        if self.pidns_mode == "double":
+            pid = self._fork_double(args)
+            if pid < 0:
+                return {"error": "could not create the job's PID namespace"}
+        else:
+            if self.pidns is not None:
+                try:
+                    self.pidns.before_fork()
+                except OSError as exc:
+                    return {"error": f"could not create the job's PID namespace: {exc}"}
+            pid = os.fork()
+            if pid == 0:  # the job child: never returns
+                try:
+                    job.run_child(*args)
+                finally:
+                    os._exit(70)
+            if self.pidns is not None:
+                self.pidns.after_fork()
+        self.jobs[number] = {"pid": pid, "uid": uid, "start": time.monotonic()}
         return {"pid": pid}
 
-    def _finish(self, job: int, wait_s: float) -> tuple[dict[str, Any], Any]:
+    def _fork_double(self, args: tuple[Any, ...]) -> int:
+        """Fork an intermediate child that creates the job's PID namespace, forks the job as
+        its pid 1 and exits; the job is then re-parented to us (a child subreaper)."""
+        r, w = os.pipe()
+        middle = os.fork()
+        if middle == 0:
+            try:
+                os.close(r)
+                isolation.libc().unshare(isolation.CLONE_NEWPID)
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        os.close(w)
+                        job.run_child(*args)
+                    finally:
+                        os._exit(70)
+                os.write(w, str(pid).encode())
+            finally:
+                os._exit(0)
+        os.close(w)
+        os.waitpid(middle, 0)
+        answer = os.read(r, 32)
+        os.close(r)
+        return int(answer) if answer.isdigit() else -1
+
+    def _finish(self, number: int, wait_s: float) -> tuple[dict[str, Any], Any]:
         """How the job's process ended (waiting up to ``wait_s`` when it is expected to be dying),
         and a clean-up that kills everything it started."""
-        info = self.jobs.pop(job, None)
+        info = self.jobs.pop(number, None)
         if info is None:
             return {"status": "unknown"}, None
         pid = info["pid"]
         status: dict[str, Any] = {"status": "killed"}
         deadline = time.monotonic() + wait_s
+        reaped = False
         while True:
             try:
                 done, code = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 done, code = -1, 0
             if done == pid:
-                status = _describe(code)
+                status, reaped = _describe(code), True
                 break
             if done == -1 or time.monotonic() >= deadline:
                 break
             time.sleep(0.002)
         try:
-            os.killpg(pid, signal.SIGKILL)  # the job's own group first: usually all there is
+            # pid 1 of its own namespace: its death takes every process of the job with it.
+            # Without namespaces, its own process group is usually all there is.
+            os.kill(pid, signal.SIGKILL) if self.isolated else os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
 
         def cleanup() -> None:
+            if not reaped:
+                _reap_pid(pid, 5.0)
             self._kill_tree(pid, info["uid"])
-            shutil.rmtree(os.path.join(self.workroot, f"job-{job}"), ignore_errors=True)
 
         return status, cleanup
 
@@ -176,17 +294,16 @@ class Zygote:
         return {"ok": False}
 
     def _kill_tree(self, pid: int, uid: int | None) -> None:
-        # A submission may fork, setsid and double-fork. Orphans are re-parented to us (we are a
-        # child subreaper), so every process left is a descendant of ours; with a per-job uid we
-        # also kill(-1) as that uid, which reaches everything it owns in one sweep.
-        # The job's own process already has SIGKILL pending and runs no more code; not waiting
-        # for the kernel to tear it down keeps the next job from waiting on it.
+        # Without a PID namespace per job, a submission may fork, setsid and double-fork. Orphans
+        # are re-parented to us (we are a child subreaper), so every process left is a descendant
+        # of ours; with a per-job uid we also kill(-1) as that uid, which reaches everything it
+        # owns in one sweep. With namespaces this finds nothing: the kernel has done it.
         self._reap()
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
             victims = [p for p in _descendants(os.getpid()) if p != pid and not _is_zombie(p)]
             if uid is not None and victims:
-                _kill_as(uid)  # the job left processes behind: sweep everything of its uid
+                _kill_as(uid)
             for victim in victims:
                 try:
                     os.kill(victim, signal.SIGKILL)
@@ -209,18 +326,29 @@ class Zygote:
             count += 1
 
     def _kill_all(self) -> None:
-        for job, info in list(self.jobs.items()):
+        for number, info in list(self.jobs.items()):
+            try:
+                os.kill(info["pid"], signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
             self._kill_tree(info["pid"], info["uid"])
-            self.jobs.pop(job, None)
+            self.jobs.pop(number, None)
 
 
-def _is_zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-        return stat[stat.rfind(b")") + 2:][:1] == b"Z"
-    except OSError:
-        return True
+def isolation_probe_uid() -> int:
+    return int(os.environ.get("METAJUDGE_PROBE_UID", "0")) or 65534
+
+
+def _reap_pid(pid: int, limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done == pid:
+            return
+        time.sleep(0.001)
 
 
 def _kill_as(uid: int) -> None:
@@ -243,163 +371,12 @@ def _kill_as(uid: int) -> None:
 def _describe(code: int) -> dict[str, Any]:
     if os.WIFSIGNALED(code):
         sig = os.WTERMSIG(code)
-        return {"status": "signaled", "signal": sig, "signal_name": signal.Signals(sig).name}
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        return {"status": "signaled", "signal": sig, "signal_name": name}
     return {"status": "exited", "code": os.WEXITSTATUS(code)}
-
-
-def _set_limits(limits: dict[str, Any], uid: int | None) -> None:
-    # soft limit only: each test raises it to the CPU used so far plus its own budget
-    # (see _serve_job); the wall-clock limit, enforced from outside, is the hard stop
-    cpu = max(1, int(limits["cpu_s"] + 0.999))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
-    size = int(limits["file_size_mb"] * 1024 * 1024)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-    vm = 0
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                vm = int(line.split()[1]) * 1024
-    budget = vm + int(limits["memory_mb"] * 1024 * 1024)
-    resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
-    if uid is not None:
-        # processes *and threads* of this uid; the uid is used by this job alone
-        nproc = int(limits["processes"]) + 4
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-
-
-def _child(ctl: socket.socket, fds: list[int], source: bytes, limits: dict[str, Any],
-           uid: int | None, workroot: str, job: int, entry_points: list[str]) -> None:
-    call_fd, out_fd = fds
-    ctl.close()
-    os.setpgid(0, 0)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(out_fd, 1)
-    os.dup2(out_fd, 2)
-    keep = {0, 1, 2, call_fd}
-    for fd in os.listdir("/proc/self/fd"):
-        if int(fd) not in keep:
-            try:
-                os.close(int(fd))
-            except OSError:
-                pass
-    sock = socket.socket(fileno=call_fd)
-    workdir = os.path.join(workroot, f"job-{job}")
-    if uid is not None:
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    os.makedirs(workdir, mode=0o700)
-    os.chdir(workdir)
-    os.environ["HOME"] = workdir
-    os.environ["TMPDIR"] = workdir
-    path = os.path.join(workdir, "submission.py")
-    with open(path, "wb") as fh:
-        fh.write(source)
-    _set_limits(limits, uid)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-    sys.path[:] = [p for p in sys.path if p not in ("", ".", workdir)]
-    _serve_job(sock, path, entry_points)
-
-
-def _frames(exc: BaseException, path: str) -> list[dict[str, Any]]:
-    out = []
-    for fr in traceback.extract_tb(exc.__traceback__):
-        if fr.filename == path:
-            out.append({"line": fr.lineno, "function": fr.name, "code": (fr.line or "").strip()})
-    return out
-
-
-def _error(kind: str, exc: BaseException, path: str) -> dict[str, Any]:
-    message = str(exc)
-    if len(message) > 2000:
-        message = message[:2000] + "..."
-    info: dict[str, Any] = {"kind": kind, "type": type(exc).__name__, "message": message,
-                            "frames": _frames(exc, path)}
-    if isinstance(exc, SyntaxError) and exc.filename == path:
-        info["frames"] = [{"line": exc.lineno, "function": "<module>",
-                           "code": (exc.text or "").strip()}]
-    return info
-
-
-def _is_memory(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or (
-        isinstance(exc, RuntimeError) and any(m in str(exc) for m in MEMORY_MARKERS))
-
-
-def _reply(sock: socket.socket, header: dict[str, Any], blobs: list[bytes] | None = None) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    wire.send(sock, header, blobs or [])
-
-
-def _serve_job(sock: socket.socket, path: str, entry_points: list[str]) -> None:
-    import cloudpickle
-
-    spec = importlib.util.spec_from_file_location("submission", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["submission"] = module
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        _reply(sock, {"ready": False, "error": _error("syntax", exc, path)})
-        return
-    except ImportError as exc:
-        _reply(sock, {"ready": False, "error": _error("import", exc, path)})
-        return
-    except BaseException as exc:  # noqa: BLE001 - anything at import time is the submission's
-        kind = "memory" if _is_memory(exc) else "import-runtime"
-        _reply(sock, {"ready": False, "error": _error(kind, exc, path)})
-        return
-    missing = [ep for ep in entry_points if not hasattr(module, ep)]
-    if missing:
-        _reply(sock, {"ready": False, "error": {
-            "kind": "missing", "type": "MissingEntryPoint", "frames": [],
-            "message": f"the submission does not define {', '.join(missing)}"}})
-        return
-    _reply(sock, {"ready": True})
-    while True:
-        try:
-            header, blobs = wire.recv(sock)
-        except (EOFError, OSError, wire.WireError):
-            return
-        if "cpu_s" in header:
-            usage = resource.getrusage(resource.RUSAGE_SELF)
-            soft = int(usage.ru_utime + usage.ru_stime + float(header["cpu_s"])) + 1
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
-        try:
-            payload = cloudpickle.loads(blobs[0])
-            if header.get("op") == "call":
-                args, kwargs = payload
-                target = getattr(module, header["name"])
-                result = target(*args, **kwargs)
-            else:
-                result = payload(module)
-            del payload
-        except BaseException as exc:  # noqa: BLE001 - report, never die silently
-            kind = "memory" if _is_memory(exc) else "exception"
-            info = _error(kind, exc, path)
-            exc.__traceback__ = None
-            del exc
-            gc.collect()
-            _reply(sock, {"ok": False, "error": info})
-            continue
-        try:
-            tree, out = wire.encode(result)
-        except (TypeError, RuntimeError, ValueError) as exc:
-            _reply(sock, {"ok": False, "error": {"kind": "result", "type": "BadResult",
-                                                 "message": str(exc), "frames": []}})
-            continue
-        del result
-        _reply(sock, {"ok": True, "value": tree}, out)
 
 
 def _warm_up(torch: Any) -> None:

@@ -145,7 +145,7 @@ def _judge(qid: str, objects: tuple[Any, ...], named: dict[str, Any], suite: str
     source = build_module(entries, caller)
     engine = _engine()
     with single_thread():
-        report = run_suite(engine, q, source.encode("utf-8"), suite)
+        report = run_suite(engine, q, source.encode("utf-8"), suite, filename="notebook_cells.py")
     try:
         record(_store(), bank, report, source, "notebook")
     except JudgeError as exc:  # the verdict matters more than the history: say so, go on

@@ -79,7 +79,7 @@ class Session:
         except UsageError as exc:
             return Outcome(None, str(exc))
         with single_thread():
-            report = run_suite(self.engine, self.question, source, suite)
+            report = run_suite(self.engine, self.question, source, suite, filename=self.path.name)
         self.runs += 1
         if suite == "hidden":
             self.last_hidden = report
