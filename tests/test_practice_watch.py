@@ -77,11 +77,12 @@ def test_the_deadline_submits_and_ends(engine: Engine, mini_bank: Bank, tmp_path
     path.write_text((SOL / "reference.py").read_text())
     ticks: list[float] = []
     session = Session(engine, mini_bank, q, path, None, "interview")
-    loop = Loop(session, deadline=time.monotonic() + 2.5, tick=ticks.append, final_keys="s")
+    session.judge("public")  # warm: the clock below is for the loop, not the first start
+    loop = Loop(session, deadline=time.monotonic() + 4.0, tick=ticks.append, final_keys="s")
     assert loop.next() == ("Accepted", "public")
     assert loop.next() == ("Accepted", "hidden")  # the clock ran out: the final submission
     loop.finish()
-    assert ticks and all(0 < t < 2.5 for t in ticks)
+    assert ticks and all(0 < t < 4.0 for t in ticks)
     assert loop.returned[0] is not None and loop.returned[0].report is not None
     assert loop.returned[0].report.suite == "hidden"
 
