@@ -63,10 +63,35 @@ def _source_of(name: str, obj: Any) -> str:
     try:
         source = inspect.getsource(obj)
     except (OSError, TypeError) as exc:
+        found = _class_source(obj) if isinstance(obj, type) else None
+        if found is not None:
+            return textwrap.dedent(found)
         raise NotebookError(f"cannot find the source code of {name!r} ({exc})",
                             "Define it with `def` or `class` in a notebook cell or a .py file, "
                             "and run that cell again.") from None
     return textwrap.dedent(source)
+
+
+def _class_source(cls: type) -> str | None:
+    """A notebook class's source, found through its methods' cell.
+
+    Before Python 3.13, ``inspect.getsource`` looks for a class in its module's file, and the
+    notebook's ``__main__`` has none; a method's code still names the cell it came from.
+    """
+    import linecache
+
+    cells = {f.__code__.co_filename for f in vars(cls).values() if isinstance(f, types.FunctionType)}
+    for cell in cells:
+        lines = linecache.getlines(cell)
+        try:
+            tree = ast.parse("".join(lines))
+        except SyntaxError:
+            continue
+        for node in reversed(tree.body):
+            if isinstance(node, ast.ClassDef) and node.name == cls.__name__ and node.end_lineno:
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                return "".join(lines[first - 1:node.end_lineno])
+    return None
 
 
 def global_names(source: str) -> list[str]:
