@@ -291,6 +291,13 @@ def test_interview_records_a_summary(tmp_path: Path) -> None:
     recent = run("history").output
     assert "interview  distillation-loss: Runtime Error 0/13; concepts recalled 1/1" in recent
     assert re.search(r"submit\s+distillation-loss: Runtime Error 0/13 \(interview\)", recent), recent
+    from judge.practice.store import open_store
+
+    with open_store(MINI) as store:
+        summary = store.interviews()[-1][1]
+    assert summary["concepts"] == [{"qid": "quiz-question", "rating": 3, "rating_name": "Good",
+                                    "answer": "B"}]
+    assert summary["coding"]["verdict"] == "Runtime Error" and summary["minutes"] == 5
     again = CliRunner().invoke(cli, ["--bank", str(MINI), "interview", "--dir", str(tmp_path),
                                      "--topic", "foundations"])
     assert again.exit_code == 2 and "has no coding task" in again.output

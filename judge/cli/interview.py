@@ -52,9 +52,10 @@ def interview(ctx: click.Context, minutes: int, topic: str | None, concepts: int
         if left <= 0:
             result.concepts += [iv.ConceptResult(c.id, None) for c in plan.concepts[n - 1:]]
             break
-        rating = review_one(q, reviewer, f"[{iv.clock(left)} left] Question {n} of "
-                            f"{len(plan.concepts)}", "interview")
-        result.concepts.append(iv.ConceptResult(q.id, rating))
+        reviewed = review_one(q, reviewer, f"[{iv.clock(left)} left] Question {n} of "
+                              f"{len(plan.concepts)}", "interview")
+        rating, typed = reviewed if reviewed is not None else (None, "")
+        result.concepts.append(iv.ConceptResult(q.id, rating, typed))
     path = _task_file(directory, plan.coding.id, plan.coding.starter.read_text(encoding="utf-8"))
     result.file = str(path)
     if deadline - time.monotonic() > 0:

@@ -176,8 +176,8 @@ def review(ctx: click.Context, qid: str | None, new: int, limit: int) -> None:
         queue_ids = queue_ids[:limit]
     done = 0
     for n, item in enumerate(queue_ids, 1):
-        rating = review_one(bank.questions[item], reviewer, f"Review {n} of {len(queue_ids)}", "review")
-        if rating is None:
+        reviewed = review_one(bank.questions[item], reviewer, f"Review {n} of {len(queue_ids)}", "review")
+        if reviewed is None:
             break
         done += 1
     if coding_due:
@@ -206,8 +206,11 @@ def ask(text: str, default: str, choices: list[str] | None = None) -> str | None
     return answer
 
 
-def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> int | None:
-    """Show, reveal, rate one concept question; return the rating, or None when the learner quits."""
+def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> tuple[int, str] | None:
+    """Show, reveal, rate one concept question.
+
+    Returns the rating and what the learner typed as the answer, or None when they quit.
+    """
     from judge.bank.quiz import answer as check_answer
     from judge.practice.render import Block, answer_blocks, prompt_blocks, show
     from judge.practice.review import describe_interval
@@ -220,8 +223,8 @@ def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> in
         got = ask(f"Your answer ({', '.join(letters)}; Enter if you do not know; q stops)", default="")
         if got is None or got.strip().lower() == "q":
             return None
-        pick = got.strip().upper()
-        if pick and pick in letters:
+        pick = typed = got.strip().upper()
+        if len(pick) == 1 and pick in letters:
             result = check_answer(q, pick)
             reviewer.store.record_answer(q.id, result.letter, result.correct, origin)
             click.echo(("Right: " if result.correct else f"Not {pick} (the answer is "
@@ -230,9 +233,11 @@ def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> in
         else:
             rating = 1
     else:
-        key = ask("Recall your answer, then press Enter to see the model answer (q stops)", default="")
+        key = ask("Recall your answer (or type it), then press Enter to see the model answer "
+                  "(q stops)", default="")
         if key is None or key.strip().lower() == "q":
             return None
+        typed = key.strip()
     click.echo(show(answer_blocks(q, ("Answer", "Key points")) or [Block("note", "(no model answer)")]),
                nl=False)
     if rating is None:
@@ -243,4 +248,4 @@ def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> in
         rating = int(choice)
     due = reviewer.rate(q.id, rating, origin)
     click.echo(f"Next review of {q.id} {describe_interval(due)}.")
-    return rating
+    return rating, typed

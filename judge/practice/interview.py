@@ -27,8 +27,8 @@ class Plan:
 @dataclass
 class ConceptResult:
     qid: str
-    rating: int | None  # None: skipped for lack of time
-    answer: str = ""
+    rating: int | None  # None: skipped (the learner stopped, or the time ran out)
+    answer: str = ""  # what the learner typed: a letter, or their answer in their words
 
 
 @dataclass
