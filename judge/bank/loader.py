@@ -232,6 +232,7 @@ def _load_question(root: Path, md: Path, out: _Collector, translations: bool = T
                 bad(key, f"{key!r} applies only to coding and debug questions", "Remove it.")
     if kind == "concept":
         choices = _choices(meta, bad)
+        _check_choice_tex(rel, yaml_text, choices, out)
     elif "choices" in meta:
         bad("choices", "'choices' applies only to concept questions", "Remove it.")
 
@@ -363,6 +364,30 @@ def _choices(meta: dict[str, Any], bad: Any) -> tuple[Choice, ...]:
         bad("choices", "exactly one option must have 'correct: true'", "Mark the one right option.")
     return tuple(out)
 
+
+PLAIN_TEX = re.compile(
+    r"[A-Za-z0-9)\]]\^[\w{(-]"          # T^2, O(P^2), V^pi
+    r"|[A-Za-z]_\{|\b[A-Za-z]_[A-Za-z0-9]\b"  # s_{t+1}, w_t
+    r"|\\[A-Za-z]+"                       # \nabla
+    r"|\b(?:alpha|beta|gamma|delta|epsilon|eta|theta|lambda|mu|nu|pi|sigma|tau|phi|psi|omega)\b")
+
+
+def _check_choice_tex(rel: Path, yaml_text: str, choices: tuple[Choice, ...], out: _Collector) -> None:
+    """Quiz choices are rendered as Markdown with math: maths written as plain text (``T^2``,
+    ``s_{t+1}``, ``gamma``) shows up raw. Flag it outside ``$...$`` and backticks."""
+    lines = list(enumerate(yaml_text.splitlines(), 2))
+    start = next((k for k, (_, ln) in enumerate(lines) if ln.startswith("choices:")), 0)
+    for i, choice in enumerate(choices):
+        for fld, text in (("text", choice.text), ("why", choice.why)):
+            plain = re.sub(r"`[^`]*`", "", re.sub(r"(?<!\\)\$[^$]*\$", "", text))
+            found = list(dict.fromkeys(m.group() for m in PLAIN_TEX.finditer(plain)))
+            if not found:
+                continue
+            line = next((n for n, ln in lines[start:] if found[0] in ln), None)
+            out.add(rel, f"choices[{i}].{fld}",
+                    f"maths written as plain text: {', '.join(map(repr, found))}",
+                    "Write each formula as inline math, e.g. $T^2$, $s_{t+1}$, $\\gamma$ (and "
+                    "quote the YAML string if it holds ': '); code goes in backticks.", line)
 
 FENCE = re.compile(r"^(```|~~~)")
 

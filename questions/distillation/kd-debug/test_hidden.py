@@ -4,7 +4,7 @@ run on small seeded models built inside the probe (modules never cross the proce
 import pytest
 import torch
 
-from judge.testing import assert_close, make_labels, make_logits, randn
+from judge.testing import assert_close, expect, make_labels, make_logits, randn
 
 CASES = [  # batch, classes, temperature, alpha
     (8, 10, 4.0, 0.9),
@@ -49,18 +49,15 @@ def _models(seed):
 
 def _one_step(m, seed, temperature, alpha, lr=0.5):
     student, teacher = _models(seed)
-    teacher_before = [v.detach().clone() for v in teacher.state_dict().values()]
     x = randn(10, 4, seed=seed + 1)
     y = make_labels(10, 3, seed=seed + 2)
     opt = _SGD(student.parameters(), lr)
     loss = m.train_step(student, teacher, x, y, opt, temperature, alpha)
-    teacher_grad = sum(float(p.grad.abs().sum()) for p in teacher.parameters() if p.grad is not None)
     return {
         "loss": float(loss),
         "student": [p.detach().clone() for p in student.parameters()],
-        "teacher_before": teacher_before,
         "teacher_after": [v.detach().clone() for v in teacher.state_dict().values()],
-        "teacher_grad": teacher_grad,
+        "teacher_grads": [p.grad for p in teacher.parameters()],
         "teacher_training": bool(teacher.training),
     }
 
@@ -102,7 +99,7 @@ def test_soft_term_at_high_temperature(submission, reference):
     y = make_labels(5, 6, seed=11)
     assert_close(submission.distillation_loss(s, t, y, 10.0, 1.0),
                  reference.distillation_loss(s, t, y, 10.0, 1.0),
-                 name="soft-only loss at T=10 (where does the temperature go, and what rescales it?)")
+                 name="soft-only loss at T=10")
 
 
 def test_large_logits_stay_finite(submission, reference):
@@ -132,8 +129,7 @@ def test_train_step_student_weights_match_reference(submission, reference, tempe
         return _one_step(m, 21, temperature, alpha)["student"]
 
     assert_close(submission.run(probe), reference.run(probe),
-                 name="student parameters after one SGD step (is the teacher's output what a frozen "
-                      "teacher would give?)")
+                 name="student parameters after one SGD step")
 
 
 def test_train_step_returns_the_loss_value(submission, reference):
@@ -144,21 +140,17 @@ def test_train_step_returns_the_loss_value(submission, reference):
 
 
 def test_train_step_leaves_teacher_state_unchanged(submission):
-    def probe(m):
-        out = _one_step(m, 23, 4.0, 0.9)
-        return {"before": out["teacher_before"], "after": out["teacher_after"]}
-
-    got = submission.run(probe)
-    assert_close(got["after"], got["before"], rtol=0.0, atol=0.0,
+    before = [v.detach().clone() for v in _models(23)[1].state_dict().values()]  # built here
+    got = submission.run(lambda m: _one_step(m, 23, 4.0, 0.9)["teacher_after"])
+    assert_close(got, before, rtol=0.0, atol=0.0,
                  name="teacher weights and batch-norm statistics after train_step")
 
 
 def test_train_step_gives_teacher_no_gradient(submission):
-    def probe(m):
-        return _one_step(m, 24, 4.0, 0.9)["teacher_grad"]
-
-    got = submission.run(probe)
-    assert got == 0.0, "teacher parameters received a gradient: the teacher's forward pass was recorded"
+    grads = submission.run(lambda m: _one_step(m, 24, 4.0, 0.9)["teacher_grads"])
+    received = [g is not None and bool((g != 0).any()) for g in grads]
+    expect(not any(received), "gradients of the teacher parameters after train_step",
+           f"{sum(received)} teacher parameter(s) hold a nonzero gradient; none may")
 
 
 def test_train_step_teacher_ends_in_eval_mode(submission):

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, randn
+from judge.testing import assert_close, randn, run_unchanged
 
 CASES = [  # batch, student dim, teacher dim, student scale
     (2, 3, 5, 1.0),
@@ -77,7 +77,7 @@ def test_large_relational_differences_use_the_linear_part(submission, reference)
     s = t.clone()
     s[0] = s[0] + 40.0                       # one far outlier: normalised distances differ by > 1
     assert_close(submission.rkd_distance_loss(s, t), reference.rkd_distance_loss(s, t),
-                 name="distance-wise loss with an outlier (is the loss robust to large differences?)")
+                 name="distance-wise loss with an outlier pair")
 
 
 def test_invariant_to_student_scale_rotation_and_shift(submission):
@@ -128,7 +128,7 @@ def test_duplicate_embeddings_stay_finite(submission, reference):
 
     got, want = submission.run(probe), reference.run(probe)
     assert_close(got["loss"], want["loss"], name="loss with two identical student embeddings (eps)")
-    assert_close(got["grad"], want["grad"], name="gradient with two identical student embeddings (NaN?)")
+    assert_close(got["grad"], want["grad"], name="gradient with two identical student embeddings")
 
 
 def test_float64_inputs(submission, reference):
@@ -139,11 +139,9 @@ def test_float64_inputs(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        s, t = randn(4, 3, seed=20), randn(4, 3, seed=21)
-        before = clone_all((s, t))
-        m.rkd_loss(s, t, 1.0, 2.0)
-        return before, (s, t)
+    s, t = randn(4, 3, seed=20), randn(4, 3, seed=21)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, rtol=0.0, atol=0.0, name="inputs after the call")
+    def probe(m, s, t):
+        m.rkd_loss(s, t, 1.0, 2.0)
+
+    run_unchanged(submission, probe, s, t, name="inputs after the call")

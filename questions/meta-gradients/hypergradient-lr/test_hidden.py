@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, randn
+from judge.testing import assert_close, randn, run_unchanged
 
 F64 = torch.float64
 
@@ -33,7 +33,7 @@ def test_step_matches_reference(submission, reference, d, alpha, beta, seed):
 LOOP_CASES = [  # d, alpha0, beta, steps, seed
     (3, 0.05, 0.02, 10, 40),
     (1, 0.3, 0.1, 5, 50),
-    (6, 0.01, 0.05, 25, 60),
+    (6, 0.01, 0.01, 25, 60),     # beta 0.05 diverged to NaN here; the test compares finite runs
     (2, 0.2, 0.0, 4, 70),
 ]
 
@@ -87,23 +87,19 @@ def test_float32_inputs(submission, reference):
 
 
 def test_step_does_not_modify_its_inputs(submission):
-    def probe(m):
-        theta, g, gp = (randn(3, seed=110 + i, dtype=F64) for i in range(3))
-        before = clone_all((theta, g, gp))
-        m.sgd_hd_step(theta, 0.1, g, gp, 0.05)
-        return before, (theta, g, gp)
+    theta, g, gp = (randn(3, seed=110 + i, dtype=F64) for i in range(3))
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs of sgd_hd_step after the call")
+    def probe(m, theta, g, gp):
+        m.sgd_hd_step(theta, 0.1, g, gp, 0.05)
+
+    run_unchanged(submission, probe, theta, g, gp, name="inputs of sgd_hd_step after the call")
 
 
 def test_loop_does_not_modify_its_inputs(submission):
-    def probe(m):
-        data = quadratic(3, 120)
-        before = clone_all(data)
+    data = quadratic(3, 120)
+
+    def probe(m, data):
         A, b, theta0 = data
         m.sgd_hd_quadratic(A, b, theta0, 0.1, 0.05, 5)
-        return before, data
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs of sgd_hd_quadratic after the call")
+    run_unchanged(submission, probe, data, name="inputs of sgd_hd_quadratic after the call")

@@ -3,7 +3,9 @@
 import pytest
 import torch
 
-from judge.testing import generator
+from judge.testing import binomial_bounds, expect, generator, run_unchanged
+
+ALPHA = 1e-8   # false-rejection probability of one count check (exact Binomial bounds)
 
 CLASS_IDS = [2, 5, 7, 11, 13, 17, 19, 23, 29]
 CLASS_SIZES = [6, 9, 12, 7, 8, 10, 6, 11, 3]     # class 29 has only 3 examples
@@ -112,8 +114,8 @@ def test_same_generator_seed_gives_same_episode(submission):
     a, b = submission.run(probe)
     for key in a:
         assert torch.equal(a[key], b[key]), (
-            f"{key} differs between two calls with generators of the same seed "
-            "(use the given generator for every random draw)")
+            f"{key} differs between two calls with generators of the same seed (the global RNG "
+            "was reseeded differently before each)")
 
 
 def test_different_seeds_give_different_episodes(submission):
@@ -134,8 +136,9 @@ def test_every_eligible_class_is_reachable(submission):
     seen = set(submission.run(probe).tolist())
     eligible = {c for c, n in zip(CLASS_IDS, CLASS_SIZES) if n >= 4}
     missing = sorted(eligible - seen)
-    assert not missing, (f"{len(missing)} eligible class id(s) never sampled in 150 episodes, "
-                         "e.g. the largest eligible id? (class ids need not be 0..C-1)")
+    # each of the 8 eligible classes is missed by one 3-way episode with probability 5/8:
+    # false rejection <= 8 * (5/8)^150 < 1e-29
+    assert not missing, f"{len(missing)} eligible class id(s) never sampled in 150 episodes"
 
 
 def test_ineligible_class_is_never_sampled(submission):
@@ -183,9 +186,74 @@ def test_raises_value_error_when_too_few_eligible_classes(submission):
 
 
 def test_labels_are_not_modified(submission):
-    def probe(m):
-        labels = dataset_labels()
-        m.sample_episode(labels, 4, 2, 2, generator(16))
-        return labels
+    labels = dataset_labels()
 
-    assert torch.equal(submission.run(probe), dataset_labels()), "the labels tensor was modified"
+    def probe(m, labels):
+        m.sample_episode(labels, 4, 2, 2, generator(16))
+
+    run_unchanged(submission, probe, labels, name="the labels tensor after the call")
+
+
+def check_count(count, n, p, what):
+    lo, hi = binomial_bounds(n, p, ALPHA)
+    expect(lo <= count <= hi, what,
+           f"{count} of {n}; a correct sampler gives {n * p:.1f} on average, and a count outside "
+           f"[{lo}, {hi}] has probability below {ALPHA:g}")
+
+
+# one large class and five small ones, all eligible for 2-shot 2-query episodes
+SKEWED_IDS, SKEWED_SIZES = [40, 3, 17, 8, 25, 31], [60, 4, 5, 4, 6, 4]
+
+
+def skewed_labels():
+    labels = torch.cat([torch.full((n,), c, dtype=torch.int64)
+                        for c, n in zip(SKEWED_IDS, SKEWED_SIZES)])
+    return labels[torch.randperm(labels.numel(), generator=generator(20))]
+
+
+def test_class_choice_is_uniform_whatever_the_class_size(submission):
+    """600 2-way episodes over 6 eligible classes of sizes 4 to 60: each class is in an episode
+    with probability 2/6, so its count is Binomial(600, 1/3) whatever its size. Six cells:
+    false rejection <= 6 * ALPHA = 6e-8. Choosing classes through random examples (biased to
+    large classes) fails it."""
+    labels = skewed_labels()
+    episodes = 600
+
+    def probe(m):
+        g = generator(21)
+        return torch.stack([m.sample_episode(labels, 2, 2, 2, g)["classes"]
+                            for _ in range(episodes)])
+
+    classes = submission.run(probe)
+    expect(isinstance(classes, torch.Tensor) and tuple(classes.shape) == (episodes, 2),
+           "classes of 600 episodes", prop="shape")
+    for c, size in zip(SKEWED_IDS, SKEWED_SIZES):
+        check_count(int((classes == c).any(1).sum()), episodes, 2 / 6,
+                    f"number of episodes (of {episodes}) holding class {c} ({size} examples)")
+
+
+def test_examples_of_a_class_are_chosen_uniformly(submission):
+    """In 300 6-way 2-shot 2-query episodes (every class is in each), each of the 60 examples of
+    class 40 is drawn with probability 4/60 and lands in the support set with probability 2/60:
+    its counts are Binomial(300, 4/60) and Binomial(300, 2/60). 120 cells at ALPHA/10 each:
+    false rejection <= 1.2e-7. Always taking the first examples of a class fails it."""
+    labels = skewed_labels()
+    episodes = 300
+
+    def probe(m):
+        g = generator(22)
+        out = [m.sample_episode(labels, 6, 2, 2, g) for _ in range(episodes)]
+        return (torch.cat([e["support_idx"] for e in out]), torch.cat([e["query_idx"] for e in out]))
+
+    support, query = submission.run(probe)
+    members = torch.nonzero(labels == 40).flatten()
+    s_counts = torch.bincount(support, minlength=labels.numel())
+    q_counts = torch.bincount(query, minlength=labels.numel())
+    for idx in members.tolist():
+        for counts, p, where in ((s_counts + q_counts, 4 / 60, "the episode"),
+                                 (s_counts, 2 / 60, "the support set")):
+            lo, hi = binomial_bounds(episodes, p, ALPHA / 10)
+            expect(lo <= int(counts[idx]) <= hi,
+                   f"number of episodes (of {episodes}) with example {idx} of class 40 in {where}",
+                   f"{int(counts[idx])}; a count outside [{lo}, {hi}] has probability below "
+                   f"{ALPHA / 10:g} for a uniform choice")

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, generator
+from judge.testing import assert_close, generator, run_unchanged
 
 
 def make_params(sizes, seed, dtype=torch.float32):
@@ -125,8 +125,7 @@ def test_head_meta_gradient_closed_form(submission):
     _, got = submission.anil_meta_gradient(params, tasks, alpha, steps)
     got_head = torch.cat([got["head"][0].reshape(-1), got["head"][1].reshape(-1)])
     assert_close(got_head, total, rtol=1e-7, atol=1e-9,
-                 name="head meta-gradient vs the closed form (I - alpha*H)^K grad L_q "
-                      "(is the second-order head term kept?)")
+                 name="head meta-gradient vs the closed form (I - alpha*H)^K grad L_q")
 
 
 def test_differs_from_full_maml(submission):
@@ -190,13 +189,11 @@ def test_float64(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        params = make_params([1, 5, 1], seed=90)
-        tasks = make_sine_tasks(2, 4, 4, seed=91)
-        before = clone_all((params, tasks))
+    params = make_params([1, 5, 1], seed=90)
+    tasks = make_sine_tasks(2, 4, 4, seed=91)
+
+    def probe(m, params, tasks):
         m.anil_adapt(params, tasks[0]["x_support"], tasks[0]["y_support"], 0.1, 2)
         m.anil_meta_gradient(params, tasks, 0.1, 2)
-        return before, clone_all((params, tasks))
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="params and task data after the calls")
+    run_unchanged(submission, probe, params, tasks, name="params and task data after the calls")

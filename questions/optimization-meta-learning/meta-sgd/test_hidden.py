@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, generator
+from judge.testing import assert_close, generator, run_unchanged
 
 
 def make_mlp_params(sizes, seed, dtype=torch.float32):
@@ -163,13 +163,11 @@ def test_float64(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        params = make_mlp_params([1, 5, 1], seed=90)
-        alphas = make_alphas(params, seed=91, mean=0.0, spread=0.05)
-        tasks = make_sine_tasks(2, 4, 4, seed=92)
-        before = clone_all((params, alphas, tasks))
-        m.meta_sgd_meta_gradient(params, alphas, tasks)
-        return before, clone_all((params, alphas, tasks))
+    params = make_mlp_params([1, 5, 1], seed=90)
+    alphas = make_alphas(params, seed=91, mean=0.0, spread=0.05)
+    tasks = make_sine_tasks(2, 4, 4, seed=92)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="params, alphas and task data after the call")
+    def probe(m, params, alphas, tasks):
+        m.meta_sgd_meta_gradient(params, alphas, tasks)
+
+    run_unchanged(submission, probe, params, alphas, tasks, name="params, alphas and task data after the call")

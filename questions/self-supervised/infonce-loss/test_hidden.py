@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, make_embeddings, randn
+from judge.testing import assert_close, make_embeddings, randn, run_unchanged
 
 CASES = [  # batch N, dim D, temperature
     (8, 16, 0.5),
@@ -79,7 +79,7 @@ def test_large_scores_stay_finite(submission, reference):
     q, k = 20.0 * q, 20.0 * k
     assert_close(submission.info_nce_loss(q, k, 0.5), reference.info_nce_loss(q, k, 0.5),
                  rtol=1e-4, atol=1e-3,
-                 name="loss with scores in the hundreds or thousands (computed stably?)")
+                 name="loss with scores in the hundreds or thousands")
 
 
 def test_float64_inputs(submission, reference):
@@ -105,11 +105,9 @@ def test_gradients_reach_queries_and_keys(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        q, k = make_embeddings(4, 3, seed=17), make_embeddings(4, 3, seed=18)
-        before = clone_all((q, k))
-        m.info_nce_loss(q, k, 0.5)
-        return before, (q, k)
+    q, k = make_embeddings(4, 3, seed=17), make_embeddings(4, 3, seed=18)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs after the call")
+    def probe(m, q, k):
+        m.info_nce_loss(q, k, 0.5)
+
+    run_unchanged(submission, probe, q, k, name="inputs after the call")

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import assert_close, clone_all, make_embeddings, randn
+from judge.testing import assert_close, make_embeddings, randn, run_unchanged
 
 CASES = [  # pairs N, dim D, temperature
     (8, 16, 0.5),
@@ -89,7 +89,7 @@ def test_small_temperature_stays_finite(submission, reference):
     z1, z2 = _correlated_pair(6, 8, seed=12, noise=0.3)
     assert_close(submission.nt_xent_loss(z1, z2, 0.01), reference.nt_xent_loss(z1, z2, 0.01),
                  rtol=1e-4, atol=1e-4,
-                 name="loss at temperature 0.01 (logits near 100: is it computed stably?)")
+                 name="loss at temperature 0.01 (logits near 100)")
 
 
 def test_float64_inputs(submission, reference):
@@ -114,11 +114,9 @@ def test_gradients_reach_both_views(submission, reference):
 
 
 def test_inputs_are_not_modified(submission):
-    def probe(m):
-        z1, z2 = make_embeddings(4, 3, seed=16), make_embeddings(4, 3, seed=17)
-        before = clone_all((z1, z2))
-        m.nt_xent_loss(z1, z2, 0.5)
-        return before, (z1, z2)
+    z1, z2 = make_embeddings(4, 3, seed=16), make_embeddings(4, 3, seed=17)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, atol=0.0, rtol=0.0, name="inputs after the call")
+    def probe(m, z1, z2):
+        m.nt_xent_loss(z1, z2, 0.5)
+
+    run_unchanged(submission, probe, z1, z2, name="inputs after the call")

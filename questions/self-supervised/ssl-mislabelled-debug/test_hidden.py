@@ -6,7 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import assert_close, clone_all, generator, make_embeddings
+from judge.testing import (assert_close, assert_like, expect, generator, make_embeddings,
+                           run_unchanged, state_of)
 
 
 def make_images(n, size, seed, k=4, width=None):
@@ -58,7 +59,7 @@ def test_nt_xent_small_temperature_stays_finite(submission, reference):
     z1 = make_embeddings(4, 6, seed=7)
     z2 = z1 + 0.01 * make_embeddings(4, 6, seed=8)
     assert_close(submission.nt_xent(z1, z2, 0.01), reference.nt_xent(z1, z2, 0.01), rtol=1e-3,
-                 atol=1e-4, name="NT-Xent at temperature 0.01 (exp(s/tau) overflows float32)")
+                 atol=1e-4, name="NT-Xent at temperature 0.01")
 
 
 def test_nt_xent_float64(submission, reference):
@@ -87,15 +88,14 @@ def test_nt_xent_gradients_reach_both_views(submission, reference):
 
 @pytest.mark.parametrize("h,w", [(48, 48), (20, 28), (9, 9)], ids=["48x48", "20x28", "9x9"])
 def test_encoder_works_on_any_image_size(submission, h, w):
+    images = make_images(3, h, seed=13, width=w)
+
     def probe(m):
         torch.manual_seed(0)
-        enc = m.Encoder(3, 24)
-        out = enc(make_images(3, h, seed=13, width=w))
-        return {"shape": list(out.shape), "finite": bool(torch.isfinite(out).all())}
+        return m.Encoder(3, 24)(images)
 
-    got = submission.run(probe)
-    assert got == {"shape": [3, 24], "finite": True}, (
-        f"Encoder(3, 24) on {h}x{w} images should give finite features of shape (3, 24), got {got}")
+    assert_like(submission.run(probe), torch.zeros(3, 24),
+                name=f"features of Encoder(3, 24) on three {h}x{w} images")
 
 
 # ------------------------------------------------------------------------------ the step
@@ -115,7 +115,7 @@ def test_pretrain_step_matches_reference_over_two_steps(submission, reference):
     assert_close(got["head_weight"], want["head_weight"],
                  name="head weights after two steps (the update itself)")
     assert_close(got["conv_weight"], want["conv_weight"],
-                 name="encoder weights after two steps (does the gradient reach the encoder?)")
+                 name="encoder weights after two steps")
 
 
 def test_pretrain_step_returns_a_float_and_runs_on_48x48(submission):
@@ -131,30 +131,68 @@ def test_pretrain_step_returns_a_float_and_runs_on_48x48(submission):
         "should return the loss as a finite Python float (no labels anywhere)")
 
 
-def test_loss_falls_with_your_encoder(submission):
-    def probe(m):
-        torch.manual_seed(3)
-        enc, head = m.Encoder(3, 32), m.ProjectionHead(32, 16)
-        opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=1e-2)
-        images, g = make_images(16, 16, seed=18), generator(19)
-        return [m.pretrain_step(enc, head, images, opt, g, 0.2) for _ in range(40)]
+def small_encoder_and_head():
+    """An encoder that pools adaptively, as the statement asks, defined by the test."""
+    enc = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(),
+                              torch.nn.AdaptiveAvgPool2d(2), torch.nn.Flatten(),
+                              torch.nn.Linear(32, 32))
+    return enc, torch.nn.Linear(32, 16)
 
-    losses = submission.run(probe)
-    first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
-    assert last < 0.95 * first, (
-        f"40 Adam steps (lr 1e-2, tau 0.2) on 16 synthetic 16x16 images should lower the "
-        f"contrastive loss by at least 5%: mean of first 5 = {first:.3f}, last 5 = {last:.3f}")
+
+def test_loss_falls_during_pretraining(submission, reference):
+    """Trusted evidence: the probe returns only the learned states; the loss is recomputed here
+    with the test's own NT-Xent on views drawn by the given (trusted) augmentation."""
+    torch.manual_seed(3)
+    enc, head = small_encoder_and_head()
+    start = {"enc": state_of(enc), "head": state_of(head)}
+    images = make_images(16, 16, seed=18)
+
+    def probe(m):
+        opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=1e-2)
+        g = generator(19)
+        for _ in range(40):
+            m.pretrain_step(enc, head, images, opt, g, 0.2)
+        return {"enc": state_of(enc), "head": state_of(head)}
+
+    learned = submission.run(probe)
+    assert_like(learned, start, name="encoder and head states after 40 steps")
+
+    def loss_of(state):
+        e, h = small_encoder_and_head()
+        e.load_state_dict(state["enc"])
+        h.load_state_dict(state["head"])
+        g, total = generator(99), 0.0
+        with torch.no_grad():
+            for _ in range(4):
+                v1, v2 = reference.two_views(images, g)
+                total += float(nt_xent_written_out(h(e(v1)), h(e(v2)), 0.2))
+        return total / 4
+
+    before, after = loss_of(start), loss_of(learned)
+    expect(after < 0.9 * before,
+           "contrastive loss after 40 steps, recomputed by the test from the returned states",
+           f"loss {before:.3f} before and {after:.3f} after 40 Adam steps; at least a 10% fall "
+           "is required")
+
+
+def nt_xent_written_out(z1, z2, tau):
+    n = z1.shape[0]
+    u = F.normalize(torch.cat([z1, z2]).double(), dim=1)
+    sim = u @ u.t() / tau
+    total = 0.0
+    for i in range(2 * n):
+        others = torch.cat([sim[i, :i], sim[i, i + 1:]])
+        total += float(torch.logsumexp(others, 0) - sim[i, (i + n) % (2 * n)])
+    return total / (2 * n)
 
 
 def test_pretrain_step_leaves_images_unchanged(submission):
-    def probe(m):
+    images = make_images(4, 12, seed=20)
+
+    def probe(m, images):
         torch.manual_seed(4)
         enc, head = tiny_encoder_and_head()
         opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.1)
-        images = make_images(4, 12, seed=20)
-        before = clone_all(images)
         m.pretrain_step(enc, head, images, opt, generator(21), 0.5)
-        return before, images
 
-    before, after = submission.run(probe)
-    assert_close(after, before, rtol=0.0, atol=0.0, name="images after pretrain_step")
+    run_unchanged(submission, probe, images, name="images after pretrain_step")

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import assert_close, clone_all, generator, make_embeddings
+from judge.testing import assert_close, assert_like, expect, generator, load_state, make_embeddings, run_unchanged, state_of
 
 
 def make_dataset(n_per_class, seed, k=4, size=8, max_shift=3, noise=0.3):
@@ -23,23 +23,76 @@ def fixed_augment(images, generator, max_shift=2, noise_std=0.1):
     return images + 0.3 * torch.randn(images.shape, generator=generator, dtype=images.dtype)
 
 
-def pretrain(m, seed, steps=80):
-    """Random-init and pretrained features of held-out images, plus the loss curve."""
-    xtr, _ = make_dataset(16, seed + 1)
-    xte, _ = make_dataset(64, seed + 2)
-    xssl, _ = make_dataset(32, seed + 3)
+def pretrain_states(submission, seed, steps=80, checkpoints=(40, 80)):
+    """Pretrain in the sandbox and return what was learned: the model's state (parameters and
+    buffers) at step 0 and at the checkpoints. Nothing else the sandbox computes is used: the
+    tests recompute losses and features from these states with their own code."""
+    xssl, _ = make_dataset(32, seed + 3)             # built here, sent in
+
+    def probe(m):
+        torch.manual_seed(seed)
+        model = m.SSLModel()
+        opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+        g = generator(seed + 7)
+        states = {"0": state_of(model)}
+        for step in range(1, steps + 1):
+            m.ssl_step(model, xssl, opt, g, 0.5)
+            if step in checkpoints:
+                states[str(step)] = state_of(model)
+        return states
+
+    states = submission.run(probe)
+    expect(isinstance(states, dict) and set(states) == {"0", *map(str, checkpoints)},
+           "model states returned at the checkpoints", prop="keys")
+    return states
+
+
+def trusted_model(reference, state, name):
+    """The task's fixed SSLModel (the trusted copy) holding a returned state, after checking its
+    keys, shapes, dtypes and finiteness."""
+    model = load_state(reference.SSLModel(), state, name=name)
+    model.eval()
+    return model
+
+
+def initial_state(reference, seed):
     torch.manual_seed(seed)
-    model = m.SSLModel()
-    model.eval()
+    return state_of(reference.SSLModel())
+
+
+def contrastive_loss(model, images, seed, pairs=4):
+    """NT-Xent of `model` on fixed views (the trusted augmentation), averaged over view pairs."""
+    total = 0.0
+    g = generator(seed)
     with torch.no_grad():
-        before = (model.features(xtr), model.features(xte))
-    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
-    g = generator(seed + 7)
-    losses = [m.ssl_step(model, xssl, opt, g, 0.5) for _ in range(steps)]
-    model.eval()
-    with torch.no_grad():
-        after = (model.features(xtr), model.features(xte))
-    return {"losses": losses, "before": before, "after": after}
+        for _ in range(pairs):
+            v1, v2 = trusted_augment(images, g), trusted_augment(images, g)
+            total += float(nt_xent_written_out(model(v1), model(v2), 0.5))
+    return total / pairs
+
+
+def trusted_augment(images, g, max_shift=2, noise_std=0.1):
+    """The statement's augmentation, written here: per image a circular shift, a flip with
+    probability 1/2, then Gaussian noise."""
+    n = images.shape[0]
+    shifts = torch.randint(-max_shift, max_shift + 1, (n, 2), generator=g)
+    flips = torch.rand(n, generator=g) < 0.5
+    out = torch.stack([torch.roll(images[i], (int(shifts[i, 0]), int(shifts[i, 1])), dims=(-2, -1))
+                       for i in range(n)])
+    out = torch.where(flips[:, None, None, None], out.flip(-1), out)
+    return out + noise_std * torch.randn(out.shape, generator=g)
+
+
+def nt_xent_written_out(z1, z2, tau):
+    n = z1.shape[0]
+    u = F.normalize(torch.cat([z1, z2]).double(), dim=1)
+    sim = u @ u.t() / tau
+    total = 0.0
+    for i in range(2 * n):
+        j = (i + n) % (2 * n)
+        others = torch.cat([sim[i, :i], sim[i, i + 1:]])
+        total += float(torch.logsumexp(others, 0) - sim[i, j])
+    return total / (2 * n)
 
 
 def probe_accuracy(ftr, ytr, fte, yte, k=4, steps=300, lr=0.5):
@@ -76,22 +129,19 @@ def test_nt_xent_small_temperature_float64(submission, reference):
     z1 = make_embeddings(4, 6, seed=3, dtype=torch.float64)
     z2 = z1 + 0.01 * make_embeddings(4, 6, seed=4, dtype=torch.float64)
     assert_close(submission.nt_xent(z1, z2, 0.001), reference.nt_xent(z1, z2, 0.001), rtol=1e-6,
-                 name="NT-Xent in float64 at temperature 0.001 (stable log-softmax?)")
+                 name="NT-Xent in float64 at temperature 0.001")
 
 
 # ------------------------------------------------------------------------------ augment
 
 def test_augment_keeps_shape_dtype_and_input(submission):
-    def probe(m):
-        x = torch.randn(5, 1, 8, 8, generator=generator(5), dtype=torch.float64)
-        before = clone_all(x)
-        out = m.augment(x, generator(6))
-        return {"shape": list(out.shape), "dtype": str(out.dtype), "x": x, "before": before}
+    x = torch.randn(5, 1, 8, 8, generator=generator(5), dtype=torch.float64)
 
-    got = submission.run(probe)
-    assert got["shape"] == [5, 1, 8, 8] and got["dtype"] == "torch.float64", (
-        f"augment should keep shape and dtype, got {got['shape']} {got['dtype']}")
-    assert_close(got["x"], got["before"], rtol=0.0, atol=0.0, name="images after augment")
+    def probe(m, x):
+        return m.augment(x, generator(6))
+
+    out = run_unchanged(submission, probe, x, name="images after augment")
+    assert_like(out, x, name="augment's view of float64 images (shape and dtype of the input)")
 
 
 def test_augment_is_reproducible_and_random(submission):
@@ -179,40 +229,42 @@ def test_step_matches_reference_with_a_fixed_augmentation(submission, reference)
 
 
 def test_step_leaves_images_unchanged(submission):
-    def probe(m):
+    x, _ = make_dataset(2, 17)
+
+    def probe(m, x):
         torch.manual_seed(16)
         model = m.SSLModel()
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
-        x, _ = make_dataset(2, 17)
-        before = clone_all(x)
         m.ssl_step(model, x, opt, generator(18), 0.5)
-        return before, x
 
-    before, after = submission.run(probe)
-    assert_close(after, before, rtol=0.0, atol=0.0, name="images after ssl_step")
+    run_unchanged(submission, probe, x, name="images after ssl_step")
 
 
-def test_loss_falls_during_pretraining(submission):
-    def probe(m):
-        return pretrain(m, 20)["losses"]
+def test_loss_falls_during_pretraining(submission, reference):
+    states = pretrain_states(submission, 20)
+    assert_close(states["0"], initial_state(reference, 20), rtol=0.0, atol=0.0,
+                 name="model state at step 0 (SSLModel as given, initialised after manual_seed)")
+    images, _ = make_dataset(32, 23)
+    losses = {k: contrastive_loss(trusted_model(reference, v, f"model state at step {k}"), images, 24)
+              for k, v in states.items()}
+    expect(losses["80"] < 0.95 * losses["0"],
+           "contrastive loss of the model after 80 steps, recomputed by the test on fixed views",
+           f"loss {losses['0']:.3f} at step 0, {losses['40']:.3f} at step 40, "
+           f"{losses['80']:.3f} at step 80; at least a 5% fall is required")
 
-    losses = submission.run(probe)
-    first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
-    assert last < 0.95 * first, (
-        f"80 Adam steps (lr 5e-3) should lower the contrastive loss by at least 5%: "
-        f"first 5 mean {first:.3f}, last 5 mean {last:.3f}")
 
-
-def test_pretrained_features_beat_random_features_under_a_linear_probe(submission):
-    def probe(m):
-        return pretrain(m, 30)
-
-    out = submission.run(probe)
-    _, ytr = make_dataset(16, 31)
-    _, yte = make_dataset(64, 32)
-    acc_random = probe_accuracy(out["before"][0], ytr, out["before"][1], yte)
-    acc_learned = probe_accuracy(out["after"][0], ytr, out["after"][1], yte)
-    assert acc_learned >= acc_random + 0.10, (
-        f"linear probe on held-out images: pretrained features {acc_learned:.2f} vs random-init "
-        f"features {acc_random:.2f}; pretraining should add at least 0.10 (do the views differ "
-        f"by shifts? does the loss pull the two views of an image together?)")
+def test_pretrained_features_beat_random_features_under_a_linear_probe(submission, reference):
+    states = pretrain_states(submission, 30, checkpoints=(80,))
+    assert_close(states["0"], initial_state(reference, 30), rtol=0.0, atol=0.0,
+                 name="model state at step 0 (SSLModel as given, initialised after manual_seed)")
+    xtr, ytr = make_dataset(16, 31)
+    xte, yte = make_dataset(64, 32)
+    acc = {}
+    for k in ("0", "80"):
+        model = trusted_model(reference, states[k], f"model state at step {k}")
+        with torch.no_grad():
+            acc[k] = probe_accuracy(model.features(xtr), ytr, model.features(xte), yte)
+    expect(acc["80"] >= acc["0"] + 0.10,
+           "linear-probe accuracy of the pretrained encoder, recomputed by the test",
+           f"held-out accuracy {acc['80']:.2f} after 80 steps vs {acc['0']:.2f} at "
+           f"initialisation; pretraining must add at least 0.10")

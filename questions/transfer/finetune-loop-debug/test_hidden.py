@@ -50,8 +50,7 @@ def _floats(history):
 def test_finetune_returns_python_floats(submission):
     got = submission.run(lambda m: _finetune(m, seed=0)["history_types"])
     assert got == ["float"] * 3, (
-        f"finetune should return one Python float per epoch, got types {got} "
-        "(accumulate numbers, not loss tensors that carry their autograd graph)")
+        f"finetune should return one Python float per epoch, got types {got}")
 
 
 def test_epoch_losses_match_reference(submission, reference):
@@ -69,12 +68,15 @@ def test_head_after_finetune_matches_reference(submission, reference):
 def test_second_step_uses_only_its_own_gradient(submission, reference):
     probe = lambda m: _finetune(m, seed=3, n=8, epochs=1, batch_size=4, dropout=0.0)["head"]  # noqa: E731
     assert_close(submission.run(probe), reference.run(probe), rtol=1e-4, atol=1e-5,
-                 name="head parameters after two SGD steps (is each step's gradient fresh?)")
+                 name="head parameters after two SGD steps")
 
 
-def test_backbone_weights_and_bn_statistics_unchanged(submission):
+def test_backbone_weights_and_bn_statistics_unchanged(submission, reference):
     out = submission.run(lambda m: _finetune(m, seed=4))
-    assert_close(out["backbone_after"], out["backbone_before"], rtol=0.0, atol=0.0,
+    # the state before, built here with the trusted copy of the given Classifier
+    # (the two processes may sum in different orders: 1e-6 is far below one BatchNorm update)
+    before = reference.run(lambda m: _state(_pretrained(m, 4, 0.2).backbone))
+    assert_close(out["backbone_after"], before, rtol=1e-5, atol=1e-6,
                  name="backbone weights and BatchNorm running statistics after fine-tuning")
 
 
@@ -122,17 +124,18 @@ def test_evaluate_is_deterministic(submission):
     assert first == second, "two evaluate() calls on the same model and data gave different losses"
 
 
-def test_evaluate_does_not_change_the_model(submission):
+def test_evaluate_does_not_change_the_model(submission, reference):
     def probe(m):
         model = _pretrained(m, 11)
         model.train()                     # as it is right after training
         x, y = _data(12, 12)
-        before = _state(model)
         m.evaluate(model, x, y, batch_size=4)
-        return before, _state(model)
+        return _state(model)
 
-    before, after = submission.run(probe)
-    assert_close(after, before, rtol=0.0, atol=0.0,
+    # the state before, built here with the trusted copy of the given Classifier
+    # (the two processes may sum in different orders: 1e-6 is far below one BatchNorm update)
+    before = reference.run(lambda m: _state(_pretrained(m, 11)))
+    assert_close(submission.run(probe), before, rtol=1e-5, atol=1e-6,
                  name="model state (incl. BatchNorm running statistics) after evaluate()")
 
 
