@@ -333,3 +333,21 @@ def test_the_authoring_guide_documents_the_translation_fields_and_commands() -> 
         assert f"`{key}`" in part, key
     for words in ("judge translation status", "judge translation stamp", "--strict-translations"):
         assert words in part, words
+
+
+def test_an_english_edit_that_breaks_a_stamped_translation_makes_it_stale_not_an_error(
+        tmp_path: Path) -> None:
+    root = make_bank(tmp_path)
+    stamp(load_bank(root).questions["kd-basics"])
+    md = root / EN
+    text = md.read_text(encoding="utf-8")
+    assert "$T = 1$" in text
+    md.write_text(text.replace("$T = 1$", "$T = 2$"), encoding="utf-8")  # a formula changes
+    q = load_bank(root).questions["kd-basics"]  # no ValidationError: the bank still loads
+    assert "zh" not in q.translations and state_of(q) == "stale"
+    assert localized(q, "zh").title == q.title  # readers see the English meanwhile
+    states = {s.question: s for s in survey(root)}
+    assert states["kd-basics"].state == "stale" and states["kd-basics"].problems
+    # an unstamped (or current) translation that drifts is still a content error
+    (root / ZH).write_text(TRANSLATION.replace("$T = 1$", "$T = 3$"), encoding="utf-8")
+    assert _problems(root)

@@ -4,7 +4,8 @@ A translation changes only the words. The loader checks, and reports every drift
 line and fix: the same sections in the same order, the same number of list items in the list
 sections, code blocks byte-identical, the same formulas (only the words inside ``\\text{…}`` may
 differ), the same inline code, the same number of choices, and the glossary's fixed terms.
-A parity error is a content error like any other; a missing, unstamped or stale translation is
+A parity error of a current translation is a content error like any other; a stale one that
+drifted is left out and reported as stale, not as an error; a missing, unstamped or stale one is
 not (``judge check`` lists those, and fails on them with ``--strict-translations``).
 
 The comparison itself lives in ``judge.bank.parity``, the glossary in ``judge.bank.glossary``.
@@ -114,8 +115,14 @@ def attach_translations(root: Path, question: Question, add: Add) -> Question:
 
 
 def read_translation(root: Path, src: _Source, path: Path, lang: str, glossary: Glossary,
-                     add: Add) -> Translation | None:
-    """One translation file, checked against its English source; None if it has any problem."""
+                     add: Add, defer_stale: bool = True) -> Translation | None:
+    """One translation file, checked against its English source; None if it has any problem.
+
+    A stale translation (stamped for an older English file) that no longer matches is not a
+    content error: the English changed, the translation is due for an update. It is left out
+    (readers see the English) and ``judge translation status`` lists it as stale, with its
+    drift, unless ``defer_stale`` is false.
+    """
     rel = str(path.relative_to(root))
     problems: list[Problem] = []
 
@@ -143,6 +150,8 @@ def read_translation(root: Path, src: _Source, path: Path, lang: str, glossary: 
         bad("glossary", f"{src.rel} line {v.english_line} uses {v.english_form!r}, but this file "
             f"never uses its fixed term {v.entry.chinese!r}{instead}",
             f"Write {v.entry.chinese} (docs/glossary.md line {v.entry.line}).", v.found_line)
+    if problems and defer_stale and source_sha and source_sha != src.sha:
+        return None
     for p in problems:
         add(p.file, p.field, p.message, p.fix, p.line)
     if problems:
@@ -296,7 +305,8 @@ def state_of(question: Question, lang: str = "zh") -> str:
     """current, unstamped, stale or missing, for a question loaded with its translations."""
     t = question.translations.get(lang)
     if t is None:
-        return "missing"
+        # a file that is there but not loaded without a content error is a stale one that drifted
+        return "stale" if translation_path(question, lang).exists() else "missing"
     if not t.source_sha:
         return "unstamped"
     return "stale" if t.stale else "current"
@@ -333,9 +343,13 @@ def survey(root: Path | str | None = None, lang: str = "zh") -> list[Translation
                 _into: list[Problem] = problems) -> None:
             _into.append(Problem(str(file), fld, msg, fix, line))
 
-        t = read_translation(bank.root, _english(bank.root, q), path, lang, glossary, add)
+        src = _english(bank.root, q)
+        t = read_translation(bank.root, src, path, lang, glossary, add, defer_stale=False)
         if t is None:
-            out.append(TranslationState(q.id, q.topic, lang, "invalid", rel, tuple(problems)))
+            stamped = _SHA_VALUE.search(path.read_text(encoding="utf-8"))
+            stale = bool(stamped) and stamped.group(1) != src.sha  # type: ignore[union-attr]
+            out.append(TranslationState(q.id, q.topic, lang, "stale" if stale else "invalid", rel,
+                                        tuple(problems)))
         else:
             state = state_of(replace(q, translations={lang: t}), lang)
             out.append(TranslationState(q.id, q.topic, lang, state, rel))
@@ -343,6 +357,7 @@ def survey(root: Path | str | None = None, lang: str = "zh") -> list[Translation
 
 
 _SHA_LINE = re.compile(r"^source_sha:[^\r\n]*", re.MULTILINE)
+_SHA_VALUE = re.compile(r"^source_sha:\s*[\"']?([0-9a-f]{12})", re.MULTILINE)
 
 
 def stamp(question: Question, lang: str = "zh") -> tuple[str, str]:
