@@ -121,11 +121,14 @@ def test_identical_student_and_teacher_give_zero(submission):
 
 def _confident():
     """A student sure of the target (a logit about 150 above every other), a student sure the
-    target is wrong under a teacher sure it is right, and a moderate pair: log-probabilities far
-    below the log of float32's smallest positive number."""
-    s = torch.tensor([[150.0, 0.0, -2.0, 1.0], [3.0, -140.0, 0.5, 1.0], [0.2, -0.1, 1.0, 0.0]])
-    t = torch.tensor([[4.0, 1.0, 0.0, 2.0], [-120.0, 30.0, -1.0, 0.0], [1.0, 0.5, -0.5, 2.0]])
-    y = torch.tensor([0, 1, 2])
+    target is wrong under a teacher sure it is right, a moderate pair, and a student sure of a
+    non-target class: log-probabilities far below the log of float32's smallest positive number,
+    and exponentials of non-target logits beyond float32's largest number."""
+    s = torch.tensor([[150.0, 0.0, -2.0, 1.0], [3.0, -140.0, 0.5, 1.0], [0.2, -0.1, 1.0, 0.0],
+                      [0.0, 150.0, -3.0, 1.0]])
+    t = torch.tensor([[4.0, 1.0, 0.0, 2.0], [-120.0, 30.0, -1.0, 0.0], [1.0, 0.5, -0.5, 2.0],
+                      [2.0, 1.0, 0.5, 0.0]])
+    y = torch.tensor([0, 1, 2, 0])
     return s, t, y
 
 

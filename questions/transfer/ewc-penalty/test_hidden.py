@@ -86,6 +86,20 @@ def test_fisher_of_softmax_regression_matches_the_closed_form(submission, n, d_i
                  name="Fisher diagonal of a softmax-regression model (weight and bias)")
 
 
+def test_fisher_with_very_confident_wrong_predictions(submission):
+    state = linear_state(25, 4, 3)
+    state["weight"] = state["weight"] * 60.0                 # logit gaps of a few hundred
+    x, y = _data(6, 4, 3, 26)
+    want = closed_form_fisher(state, x, y)
+
+    def probe(m):
+        return m.fisher_diagonal(make_linear(state), x, y)
+
+    assert_close(submission.run(probe), want,
+                 name="Fisher diagonal of a softmax regression with logits of size ~100s "
+                      "(observed labels the model finds very unlikely)")
+
+
 @pytest.mark.parametrize("n,seed", [(12, 20), (5, 21)], ids=["N12", "N5"])
 def test_fisher_of_an_mlp_matches_reference(submission, reference, n, seed):
     state = mlp_state(seed)

@@ -126,6 +126,31 @@ def test_fresh_factors(submission):
                f"max |A| {float(a.abs().max()):.4f}, std {float(a.std()):.4f}, bound {bound:.4f}")
 
 
+def test_lora_A_initialisation(submission):
+    def probe(m):
+        torch.manual_seed(5)
+        layer = m.LoRALinear(nn.Linear(64, 32), r=8, alpha=16.0)
+        return layer.lora_A.detach().clone()
+
+    a = submission.run(probe)
+    assert_like(a, torch.zeros(8, 64), name="lora_A of a LoRALinear(nn.Linear(64, 32), r=8)")
+    bound = 1.0 / 8.0                    # kaiming_uniform_(a=sqrt(5)) on fan_in 64: U(-1/8, 1/8)
+    top = float(a.abs().max())
+    # a correct draw has all 512 values below the bound, and P(all below 0.95 * bound) = 0.95^512 < 1e-11
+    expect(top <= bound + 1e-7 and top > 0.95 * bound,
+           "range of lora_A when the layer is created (kaiming_uniform_ with a=sqrt(5))",
+           f"max |A| {top:.4f}, bound {bound:.4f}")
+
+
+def test_a_lora_layer_alone_freezes_its_base(submission):
+    def probe(m):
+        layer = m.LoRALinear(nn.Linear(5, 4), r=2, alpha=4.0)
+        return sorted(n for n, p in layer.named_parameters() if p.requires_grad)
+
+    assert_close(submission.run(probe), ["lora_A", "lora_B"],
+                 name="parameters with requires_grad=True in a LoRALinear built on its own")
+
+
 def test_only_the_lora_factors_are_trainable(submission):
     state = base_state(4)
 
@@ -223,19 +248,48 @@ def test_merged_model_with_only_the_square_layer_adapted(submission):
 
 # ------------------------------------------------------------------------------ training
 
+class _SGD:
+    """SGD with momentum and weight decay by PyTorch's update rule (no dampening, no Nesterov),
+    with the zero_grad and step that train_step uses; parameters without a gradient are skipped.
+    A stand-in so that a test does not pay torch.optim's one-off import cost."""
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        self.params, self.lr = list(params), lr
+        self.momentum, self.weight_decay, self.buf = momentum, weight_decay, {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        with torch.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                d = p.grad + self.weight_decay * p
+                if self.momentum:
+                    b = self.buf.get(i)
+                    b = d.clone() if b is None else b.mul_(self.momentum).add_(d)
+                    self.buf[i] = b
+                    d = b
+                p.sub_(self.lr * d)
+
+
 def _train(m, state, a_init, steps, checkpoints, x, y, r=4, alpha=8.0):
     model = m.apply_lora(make_base(state), TARGETS, r, alpha)
     with torch.no_grad():
         for name, a in a_init.items():
             getattr(model, name).lora_A.copy_(a)
-    opt = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9, weight_decay=0.01)
+    opt = _SGD(model.parameters(), lr=0.2, momentum=0.9, weight_decay=0.01)
     states = {"0": {k: v.detach().clone() for k, v in model.state_dict().items()}}
-    losses = []
+    losses, modes = [], []
     for step in range(1, steps + 1):
+        model.eval()                                  # train_step must switch to training mode
         losses.append(m.train_step(model, x, y, opt))
+        modes.append(all(mod.training for mod in model.modules()))
         if step in checkpoints:
             states[str(step)] = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    return model, states, losses
+    return model, states, losses, modes
 
 
 def _a_init(seed):
@@ -247,10 +301,11 @@ def test_training_changes_only_the_lora_factors(submission):
     x, y = task_data(22)
 
     def probe(m):
-        _, states, losses = _train(m, state, a_init, 30, (30,), x, y)
-        return states, losses
+        _, states, losses, modes = _train(m, state, a_init, 30, (30,), x, y)
+        return states, losses, modes
 
-    states, losses = submission.run(probe)
+    states, losses, modes = submission.run(probe)
+    assert_close(modes, [True] * 30, name="training mode of the model after each train_step")
     expect(isinstance(states, dict) and set(states) == {"0", "30"}, "model states returned by the probe",
            prop="keys")
     for k in ("0", "30"):
@@ -275,7 +330,7 @@ def test_training_matches_reference(submission, reference):
     x, y = task_data(32)
 
     def probe(m):
-        _, states, losses = _train(m, state, a_init, 10, (10,), x, y)
+        _, states, losses, _ = _train(m, state, a_init, 10, (10,), x, y)
         return {"state": states["10"], "losses": losses}
 
     assert_close(submission.run(probe), reference.run(probe),
@@ -288,7 +343,7 @@ def test_merge_after_training_keeps_the_function(submission):
     x_test = randn(9, 6, seed=43)
 
     def probe(m):
-        model, states, _ = _train(m, state, a_init, 8, (8,), x, y)
+        model, states, _, _ = _train(m, state, a_init, 8, (8,), x, y)
         merged = m.merge_lora(model)
         return states["8"], {k: v.detach().clone() for k, v in merged.state_dict().items()}
 
@@ -302,3 +357,18 @@ def test_merge_after_training_keeps_the_function(submission):
                  name="outputs of the merged model vs the trained LoRA model, recomputed by the test")
     assert_close(merged_state["4.weight"], state["4.weight"], rtol=0.0, atol=0.0,
                  name="the head's weight after training and merging (never adapted)")
+
+
+def test_train_step_loss_with_large_logits(submission):
+    state = base_state(50)
+    state["4.weight"] = state["4.weight"] * 400.0            # logits of size ~100s
+    x, y = task_data(51)
+
+    def probe(m):
+        model = m.apply_lora(make_base(state), TARGETS, 4, 8.0)
+        opt = _SGD(model.parameters(), lr=0.0)
+        return m.train_step(model, x, y, opt)
+
+    with torch.no_grad():
+        want = float(F.cross_entropy(make_base(state)(x), y))
+    assert_close(submission.run(probe), want, name="loss returned by train_step with logits of size ~100s")
