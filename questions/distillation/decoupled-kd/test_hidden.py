@@ -30,7 +30,7 @@ def _lse(values):
 
 
 def _kl(log_p, log_q):
-    return sum(math.exp(a) * (a - b) for a, b in zip(log_p, log_q))
+    return sum(math.exp(a) * (a - b) for a, b in zip(log_p, log_q, strict=True))
 
 
 def formula(s, t, y, T):

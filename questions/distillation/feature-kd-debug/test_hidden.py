@@ -34,7 +34,8 @@ def teacher_state(seed):
 
 
 def regressor_state(seed):
-    return {"weight": randn(C_T, C_S, 1, 1, seed=seed, scale=0.3), "bias": randn(C_T, seed=seed + 1, scale=0.1)}
+    return {"weight": randn(C_T, C_S, 1, 1, seed=seed, scale=0.3),
+            "bias": randn(C_T, seed=seed + 1, scale=0.1)}
 
 
 def make_student(state):
@@ -112,16 +113,16 @@ def _features(seed, batch, dtype=torch.float32):
     return v, u
 
 
-def test_hint_loss_matches_the_formula(submission):
-    for batch, seed in ((4, 1), (1, 2)):
-        v, u = _features(seed, batch)
-        r = regressor_state(seed + 10)
+@pytest.mark.parametrize("batch,seed", [(4, 1), (1, 2)], ids=["B4", "B1"])
+def test_hint_loss_matches_the_formula(submission, batch, seed):
+    v, u = _features(seed, batch)
+    r = regressor_state(seed + 10)
 
-        def probe(m):
-            return m.hint_loss(v, u, make_regressor(r)).detach()
+    def probe(m):
+        return m.hint_loss(v, u, make_regressor(r)).detach()
 
-        assert_close(submission.run(probe), t_hint(v, u, r),
-                     name=f"hint loss for a batch of {batch} (1x1 regressor, C_s=4, C_t=8)")
+    assert_close(submission.run(probe), t_hint(v, u, r),
+                 name=f"hint loss for a batch of {batch} (1x1 regressor, C_s=4, C_t=8)")
 
 
 def test_hint_loss_matches_reference_and_leaves_its_inputs_unchanged(submission, reference):
@@ -203,7 +204,7 @@ def trusted_steps(s, t, r, x, steps):
         loss = t_hint(t_student({k: leaves[("s", k)] for k in s}, x), u, {k: leaves[("r", k)] for k in r})
         grads = torch.autograd.grad(loss, list(leaves.values()))
         losses.append(float(loss))
-        for key, g in zip(leaves, grads):
+        for key, g in zip(leaves, grads, strict=True):
             bufs[key] = g if key not in bufs else 0.9 * bufs[key] + g
             params[key] = params[key] - LR * bufs[key]
     return (losses, {k: params[("s", k)] for k in s}, {k: params[("r", k)] for k in r})

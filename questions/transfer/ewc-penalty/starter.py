@@ -1,6 +1,6 @@
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
+import torch.nn.functional as F  # noqa: F401  (you may need it)
 
 
 def fisher_diagonal(model: nn.Module, inputs: torch.Tensor,

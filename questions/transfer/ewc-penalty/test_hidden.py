@@ -186,7 +186,7 @@ def written_out_penalty(current, old, fisher, lam):
     total = 0.0
     for k, f in fisher.items():
         for fi, a, b in zip(f.reshape(-1).tolist(), current[k].reshape(-1).tolist(),
-                            old[k].reshape(-1).tolist()):
+                            old[k].reshape(-1).tolist(), strict=True):
             total += fi * (a - b) ** 2
     return 0.5 * lam * total
 

@@ -18,7 +18,8 @@ SIZES = {"0": (10, 6), "2": (10, 10), "4": (3, 10)}      # (out_features, in_fea
 def base_state(seed, dtype=torch.float32):
     state = {}
     for i, (name, (out_f, in_f)) in enumerate(SIZES.items()):
-        state[f"{name}.weight"] = randn(out_f, in_f, seed=seed + 2 * i, scale=1 / math.sqrt(in_f), dtype=dtype)
+        state[f"{name}.weight"] = randn(out_f, in_f, seed=seed + 2 * i, scale=1 / math.sqrt(in_f),
+                                        dtype=dtype)
         state[f"{name}.bias"] = randn(out_f, seed=seed + 2 * i + 1, scale=0.1, dtype=dtype)
     return state
 

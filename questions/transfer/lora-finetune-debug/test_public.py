@@ -21,7 +21,8 @@ def test_worked_merge_example(submission):
     out, merged = submission.run(probe)
     # B A = [[0.5, 1], [-1, -2]];  I + 2 B A = [[2, 2], [-2, -3]];  times [1, 1] = [4, -5]
     assert_close(out, torch.tensor([[4.0, -5.0]]), name="forward of the worked example")
-    assert_close(merged, torch.tensor([[2.0, 2.0], [-2.0, -3.0]]), name="merged_weight() of the worked example")
+    assert_close(merged, torch.tensor([[2.0, 2.0], [-2.0, -3.0]]),
+                 name="merged_weight() of the worked example")
 
 
 def test_fresh_layer_equals_base(submission):

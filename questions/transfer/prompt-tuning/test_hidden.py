@@ -116,7 +116,8 @@ def test_logits_match_the_forward_pass_written_out(submission, n_prompt, masked)
             return build(m, e, hd, n_prompt, p)(x, mask)
 
     assert_close(submission.run(probe), trusted_logits(e, hd, p, x, mask),
-                 name=f"logits with {n_prompt} prompt vectors " + ("and padding" if masked else "and no mask"))
+                 name=f"logits with {n_prompt} prompt vectors "
+                      + ("and padding" if masked else "and no mask"))
 
 
 def test_logits_match_reference(submission, reference):
@@ -158,7 +159,8 @@ def test_each_sequence_is_independent_of_the_batch(submission):
 
 
 def test_float64_model(submission):
-    e, hd, p = encoder_state(18, torch.float64), head_state(19, torch.float64), prompt_values(20, 3, torch.float64)
+    f64 = torch.float64
+    e, hd, p = encoder_state(18, f64), head_state(19, f64), prompt_values(20, 3, f64)
     x, pad_mask, _ = batch(21, dtype=torch.float64)
 
     def probe(m):
@@ -227,7 +229,8 @@ def test_only_the_prompt_receives_a_gradient(submission):
         return {n: q.grad for n, q in model.named_parameters() if q.grad is not None}
 
     got = submission.run(probe)
-    expect(isinstance(got, dict) and set(got) == {"prompt"}, "parameters holding a gradient after backward()",
+    expect(isinstance(got, dict) and set(got) == {"prompt"},
+           "parameters holding a gradient after backward()",
            f"got {sorted(got) if isinstance(got, dict) else got}", prop="keys")
     p_ = p.clone().requires_grad_(True)
     F.cross_entropy(trusted_logits(e, hd, p_, x, pad_mask), y).backward()

@@ -18,10 +18,10 @@ def fisher_diagonal(model, inputs, targets):
         log_probs = F.log_softmax(model(inputs[i:i + 1]), dim=1)
         log_lik = log_probs[0, targets[i]]
         grads = torch.autograd.grad(log_lik, params, allow_unused=True)
-        for f, g in zip(fisher, grads):
+        for f, g in zip(fisher, grads, strict=True):
             if g is not None:
                 f += g.detach() ** 2
-    return {name: f / n for name, f in zip(names, fisher)}
+    return {name: f / n for name, f in zip(names, fisher, strict=True)}
 
 
 def ewc_penalty(model, fisher, old_params, lam):

@@ -10,7 +10,7 @@ def fisher_diagonal(model, inputs, targets):
     for i in range(inputs.shape[0]):
         ll = F.log_softmax(model(inputs[i:i + 1]), dim=1)[0, targets[i]]
         grads = torch.autograd.grad(ll, [p for _, p in named], allow_unused=True)
-        for (n, _), g in zip(named, grads):
+        for (n, _), g in zip(named, grads, strict=True):
             if g is not None:
                 out[n] += g ** 2
     return {n: v / inputs.shape[0] for n, v in out.items()}

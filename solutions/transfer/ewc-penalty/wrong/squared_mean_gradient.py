@@ -9,7 +9,8 @@ def fisher_diagonal(model, inputs, targets):
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     ll = F.log_softmax(model(inputs), dim=1).gather(1, targets[:, None]).mean()
     grads = torch.autograd.grad(ll, [p for _, p in named], allow_unused=True)
-    return {n: (g ** 2 if g is not None else torch.zeros_like(p)) for (n, p), g in zip(named, grads)}
+    return {n: (g ** 2 if g is not None else torch.zeros_like(p))
+            for (n, p), g in zip(named, grads, strict=True)}
 
 
 def ewc_penalty(model, fisher, old_params, lam):

@@ -14,7 +14,7 @@ def fisher_diagonal(model, inputs, targets):
         for c in range(log_p.shape[0]):
             grads = torch.autograd.grad(log_p[c], [p for _, p in named], retain_graph=True,
                                         allow_unused=True)
-            for (n, _), g in zip(named, grads):
+            for (n, _), g in zip(named, grads, strict=True):
                 if g is not None:
                     out[n] += log_p[c].exp().detach() * g ** 2
     return {n: v / inputs.shape[0] for n, v in out.items()}

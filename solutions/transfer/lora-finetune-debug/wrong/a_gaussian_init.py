@@ -1,8 +1,6 @@
 """A wrong fix: lora_A is re-initialised from a small Gaussian (the paper's wording) instead of
 with kaiming_uniform_(a=sqrt(5)), which the statement (and loralib, peft) use."""
 
-import math
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
