@@ -8,8 +8,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import (assert_close, assert_like, expect, generator, load_state, randn,
-                           run_unchanged, state_of)
+from judge.testing import (
+    assert_close,
+    assert_like,
+    expect,
+    generator,
+    load_state,
+    randn,
+    run_unchanged,
+    state_of,
+)
 
 ONLINE = ("online_encoder", "online_projector")
 TARGET = ("target_encoder", "target_projector")
@@ -25,7 +33,7 @@ def make_dataset(n_per_class, seed, k=4, size=8, max_shift=3, noise=0.3):
     labels = torch.arange(k).repeat_interleave(n_per_class)
     shifts = torch.randint(-max_shift, max_shift + 1, (labels.numel(), 2), generator=g)
     imgs = torch.stack([torch.roll(protos[y], (int(s[0]), int(s[1])), dims=(-2, -1))
-                        for y, s in zip(labels, shifts)])
+                        for y, s in zip(labels, shifts, strict=True)])
     imgs = imgs + noise * torch.randn(imgs.shape, generator=g)
     return imgs.reshape(labels.numel(), size * size), labels
 
@@ -61,7 +69,7 @@ def pair_names(state):
     """(target key, online key) for every parameter of the target encoder and projector."""
     pairs = []
     for key in state:
-        for t, o in zip(TARGET, ONLINE):
+        for t, o in zip(TARGET, ONLINE, strict=True):
             if key.startswith(t + ".") and (key.endswith(".weight") or key.endswith(".bias")):
                 pairs.append((key, o + key[len(t):]))
     return pairs
@@ -141,22 +149,24 @@ def step_inputs(seed):
     return augment(x, g), augment(x, g)
 
 
-def one_step(seed, tau=0.9, lr=0.5):
+def one_step(seed, tau=0.9, lr=0.5, steps=1):
     x1, x2 = step_inputs(seed)
 
     def probe(m):
-        return step_probe(m, x1, x2, seed, tau, lr)
+        return step_probe(m, x1, x2, seed, tau, lr, steps)
 
     return probe
 
 
-def step_probe(m, x1, x2, seed, tau=0.9, lr=0.5):
-    """One byol_step on a perturbed model with plain SGD over the online parameters."""
+def step_probe(m, x1, x2, seed, tau=0.9, lr=0.5, steps=1):
+    """byol_step on a perturbed model that arrives in evaluation mode, with plain SGD over the
+    online parameters; the losses, the state after the last step and the target's gradients."""
     model = perturbed_model(m, seed)
+    model.eval()
     opt = torch.optim.SGD(model.online_parameters(), lr=lr)
-    loss = m.byol_step(model, x1, x2, opt, tau)
+    losses = [m.byol_step(model, x1, x2, opt, tau) for _ in range(steps)]
     grads = [p.grad for name, p in model.named_parameters() if name.startswith(TARGET)]
-    return {"loss": loss, "state": state_of(model), "target_grads": grads}
+    return {"loss": losses[0], "losses": losses, "state": state_of(model), "target_grads": grads}
 
 
 @pytest.mark.parametrize("seed,tau", [(20, 0.9), (21, 0.99)], ids=["tau0.9", "tau0.99"])
@@ -164,14 +174,14 @@ def test_step_matches_reference(submission, reference, seed, tau):
     x1, x2 = step_inputs(seed)
 
     def probe(m, x1, x2):
-        return step_probe(m, x1, x2, seed, tau)
+        return step_probe(m, x1, x2, seed, tau, steps=2)
 
     got = run_unchanged(submission, probe, x1, x2, name="x1 and x2 after byol_step")
-    want = reference.run(one_step(seed, tau))
+    want = reference.run(one_step(seed, tau, steps=2))
     expect(isinstance(got, dict) and set(got) == set(want), "what the probe returns", prop="keys")
-    assert_close(got["loss"], want["loss"], name="loss returned by byol_step")
+    assert_close(got["losses"], want["losses"], name="losses returned by two calls of byol_step")
     assert_close(got["state"], want["state"], rtol=1e-4, atol=1e-6,
-                 name="model state after one step (online, predictor, target, batch-norm "
+                 name="model state after two steps (online, predictor, target, batch-norm "
                       "statistics)")
 
 

@@ -15,8 +15,16 @@ import math
 import pytest
 import torch
 
-from judge.testing import (assert_close, assert_like, binomial_bounds, call_unchanged, expect,
-                           generator, randn, run_unchanged)
+from judge.testing import (
+    assert_close,
+    assert_like,
+    binomial_bounds,
+    call_unchanged,
+    expect,
+    generator,
+    randn,
+    run_unchanged,
+)
 
 ALPHA = 1e-8   # false-rejection probability of one count check
 

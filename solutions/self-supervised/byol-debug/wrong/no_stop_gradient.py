@@ -41,7 +41,7 @@ def ema_update(model, tau):
              (model.online_projector, model.target_projector)]
     with torch.no_grad():
         for online, target in pairs:
-            for theta, xi in zip(online.parameters(), target.parameters()):
+            for theta, xi in zip(online.parameters(), target.parameters(), strict=True):
                 xi.copy_(tau * xi + (1 - tau) * theta)
 
 
