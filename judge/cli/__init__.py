@@ -44,13 +44,16 @@ from judge.cli import (  # noqa: E402 - after the group exists
     authoring,
     doctor,
     grading,
+    interview,
+    loop,
     practice,
     site,
     translation,
 )
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
-                 practice.answer, practice.progress, grading.grade, authoring.check, authoring.new,
+                 practice.answer, practice.progress, practice.history, loop.watch, loop.next_cmd,
+                 loop.review, interview.interview, grading.grade, authoring.check, authoring.new,
                  site.site, doctor.doctor, translation.translation):
     cli.add_command(_command)
 

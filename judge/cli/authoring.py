@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from judge.bank.loader import find_question
+from judge.bank.tracks import check_tracks
 from judge.cli.common import SANDBOX, bank_of
 from judge.cli.translation import STRICT, report_gaps
 from judge.model import DIFFICULTIES, KINDS
@@ -24,6 +25,7 @@ def check(ctx: click.Context, qids: tuple[str, ...], sandbox: str, strict_transl
     from judge.engine.sandbox import Engine
 
     bank = bank_of(ctx)
+    check_tracks(bank)  # tracks.yaml: validated like the questions (exit 3 with every problem)
     questions = [find_question(bank, q) for q in qids] if qids else list(bank)
     click.echo(f"Validated {len(bank)} questions in {bank.root}")
     untranslated = report_gaps(questions)

@@ -1,20 +1,44 @@
-"""The learner's commands: list, show, start, test, submit, answer, progress."""
+"""The learner's commands: list, show, start, test, submit, answer, progress, history."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from judge.bank.loader import find_question
 from judge.cli.common import SANDBOX, bank_of
+from judge.errors import UsageError
 from judge.model import DIFFICULTIES, KINDS
+
+if TYPE_CHECKING:
+    from judge.practice.store import Store
+
+
+def store_of(ctx: click.Context) -> Store:
+    """The history of the current bank (closed when the command ends)."""
+    from judge.practice.store import open_store
+
+    bank = bank_of(ctx)
+    store = open_store(bank.root, set(bank.questions))
+    ctx.call_on_close(store.close)
+    return store
+
+
+def local_time(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp[:16]
 
 
 @click.command("list")
-@click.option("--topic", help="Only this topic.")
+@click.option("--topic", help="Only this topic (any letter case).")
 @click.option("--difficulty", type=click.Choice(DIFFICULTIES), help="Only this difficulty.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--tag", help="Only questions with this tag.")
@@ -24,9 +48,14 @@ def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind
              tag: str | None, as_json: bool) -> None:
     """List questions, optionally filtered."""
     bank = bank_of(ctx)
-    rows = [q for q in bank if (not topic or q.topic == topic)
+    topics = sorted({q.topic for q in bank})
+    if topic and topic.casefold() not in {t.casefold() for t in topics}:
+        close = difflib.get_close_matches(topic.casefold(), topics, n=1)
+        hint = f"Did you mean {close[0]!r}? " if close else ""
+        raise UsageError(f"no topic {topic!r} in this bank", f"{hint}Topics: {', '.join(topics)}.")
+    rows = [q for q in bank if (not topic or q.topic.casefold() == topic.casefold())
             and (not difficulty or q.difficulty == difficulty)
-            and (not kind or q.kind == kind) and (not tag or tag in q.tags)]
+            and (not kind or q.kind == kind) and (not tag or tag.casefold() in q.tags)]
     if as_json:
         click.echo(json.dumps([{"id": q.id, "title": q.title, "kind": q.kind, "topic": q.topic,
                                 "difficulty": q.difficulty, "tags": list(q.tags)} for q in rows],
@@ -48,10 +77,14 @@ def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind
 @click.option("--solution", is_flag=True, help="Also show the answer, explanation and reference.")
 @click.pass_context
 def show(ctx: click.Context, qid: str, hints: int, solution: bool) -> None:
-    """Show a question in the terminal."""
-    from judge.practice.render import render_question
+    """Show a question (formatted on a terminal, plain text in a pipe)."""
+    from judge.practice.render import question_blocks
+    from judge.practice.render import show as as_text
 
-    click.echo(render_question(find_question(bank_of(ctx), qid), hints=hints, solution=solution))
+    q = find_question(bank_of(ctx), qid)
+    if hints and q.hints:
+        store_of(ctx).record_hints(q.id, min(hints, len(q.hints)))
+    click.echo(as_text(question_blocks(q, hints=hints, solution=solution)), nl=False)
 
 
 @click.command()
@@ -66,27 +99,31 @@ def start(ctx: click.Context, qid: str, directory: Path, force: bool) -> None:
 
     q = find_question(bank_of(ctx), qid)
     path = start_task(q, directory, force=force)
-    click.echo(f"Wrote {path}\nNext: edit it, then `judge test {q.id} {path}` and "
-               f"`judge submit {q.id} {path}`.")
+    click.echo(f"Wrote {path}\nNext: edit it, then `judge watch {q.id} {path}` (re-judges on "
+               f"every save), or `judge test {q.id} {path}` and `judge submit {q.id} {path}`.")
 
 
 def _judge(ctx: click.Context, qid: str, file: Path, suite: str, as_json: bool,
            sandbox: str) -> None:
     from judge.engine.sandbox import Engine
+    from judge.practice.session import check_submission_path
 
-    q = find_question(bank_of(ctx), qid)
+    bank = bank_of(ctx)
+    q = find_question(bank, qid)
+    check_submission_path(file)
     with Engine(sandbox) as engine:  # starts the warm sandbox while we import torch below
         from judge.engine.results import render, to_document
         from judge.engine.runner import read_submission, run_suite
-        from judge.practice import progress
+        from judge.practice.session import record, single_thread
 
-        report = run_suite(engine, q, read_submission(file), suite)
+        source = read_submission(file)
+        with single_thread():
+            report = run_suite(engine, q, source, suite, filename=file.name)
     if as_json:
         click.echo(json.dumps(to_document(report), indent=2))
     else:
         click.echo(render(report, color=sys.stdout.isatty()))
-    if suite == "hidden" and report.verdict != "Internal Error":
-        progress.record(q.id, report.verdict, report.passed, len(report.tests))
+    record(store_of(ctx), bank, report, source.decode("utf-8", "replace"), "cli")
     if report.verdict == "Internal Error":
         sys.exit(4)
     sys.exit(0 if report.accepted else 1)
@@ -123,6 +160,7 @@ def answer(ctx: click.Context, qid: str, letter: str) -> None:
     from judge.bank.quiz import answer as check_answer
 
     result = check_answer(find_question(bank_of(ctx), qid), letter)
+    store_of(ctx).record_answer(qid, result.letter, result.correct, "cli")
     if result.correct:
         click.echo(f"Correct: {result.letter}. {result.why}")
     else:
@@ -134,12 +172,78 @@ def answer(ctx: click.Context, qid: str, letter: str) -> None:
 @click.command()
 @click.pass_context
 def progress(ctx: click.Context) -> None:
-    """Show which coding tasks you have solved, per topic."""
+    """Show what you have done, per topic and per track, coding and concept."""
+    from judge.bank.tracks import load_tracks
     from judge.practice import progress as prog
 
     bank = bank_of(ctx)
-    rows = prog.summary(bank, prog.load())
-    click.echo(f"{'TOPIC':<28} SOLVED  TRIED  TASKS")
-    for topic, solved, tried, total in rows:
-        click.echo(f"{topic:<28} {solved:>6}  {tried:>5}  {total:>5}")
-    click.echo(f"\n(progress file: {prog.progress_file()})")
+    store = store_of(ctx)
+    st = prog.standings(bank, store)
+    click.echo(f"{'':<28} {'coding tasks':^21}  {'concept questions':^21}")
+    click.echo(f"{'TOPIC':<28} {'SOLVED':>6} {'TRIED':>6} {'TOTAL':>6}  {'DONE':>6} {'TRIED':>6} "
+               f"{'TOTAL':>6}")
+    for r in prog.by_topic(bank, st):
+        click.echo(f"{r.topic:<28} {r.code_done:>6} {r.code_tried:>6} {r.code_total:>6}  "
+                   f"{r.concept_done:>6} {r.concept_tried:>6} {r.concept_total:>6}")
+    tracks = load_tracks(bank)
+    if tracks:
+        click.echo(f"\n{'TRACK':<28} {'DONE':>6} {'STEPS':>6}  NEXT")
+        for t in prog.by_track(tracks, st):
+            click.echo(f"{t.track.id:<28} {t.done:>6} {len(t.track.questions):>6}  "
+                       f"{t.next_qid or '(finished)'}")
+    click.echo(f"\n(history: {store.path}; set METAJUDGE_HOME to keep it elsewhere)")
+
+
+@click.command()
+@click.argument("qid", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Every run, not only the last 15.")
+@click.pass_context
+def history(ctx: click.Context, qid: str | None, show_all: bool) -> None:
+    """Show your attempts at QID and its last accepted code (no QID: recent activity)."""
+    bank = bank_of(ctx)
+    store = store_of(ctx)
+    if qid is None:
+        _recent(store, show_all)
+        return
+    q = find_question(bank, qid)
+    click.echo(f"{q.id}: {q.title} ({q.kind})")
+    runs = store.submissions(q.id)
+    if runs:
+        click.echo(f"\n{'WHEN':<16}  {'RUN':<6}  {'VERDICT':<22}  {'TESTS':>5}  FROM")
+        for s in runs if show_all else runs[-15:]:
+            kind = "submit" if s.suite == "hidden" else "test"
+            click.echo(f"{local_time(s.at):<16}  {kind:<6}  {s.verdict:<22}  "
+                       f"{f'{s.passed}/{s.total}':>5}  {s.origin}")
+        if len(runs) > 15 and not show_all:
+            click.echo(f"({len(runs) - 15} earlier runs: --all shows them)")
+    for a in store.answers(q.id):
+        click.echo(f"{local_time(a.at):<16}  answer  {a.letter} ({'right' if a.correct else 'wrong'})")
+    for r in store.reviews(q.id):
+        from judge.practice.progress import RATING_NAMES
+
+        click.echo(f"{local_time(r.at):<16}  review  {RATING_NAMES[r.rating]} ({r.origin})")
+    hints = store.hints(q.id)
+    if hints:
+        click.echo(f"Hints revealed: {', '.join(str(n) for n, _ in hints)} of {len(q.hints)}")
+    if not (runs or hints or store.answers(q.id) or store.reviews(q.id)):
+        click.echo("No attempts yet.")
+    accepted = [s for s in runs if s.accepted and s.suite == "hidden" and s.code]
+    if accepted:
+        last = accepted[-1]
+        click.echo(f"\nLast accepted code ({local_time(last.at)}):\n")
+        click.echo(last.code.rstrip() if last.code else "")
+
+
+def _recent(store: Store, show_all: bool) -> None:
+    events = [(s.at, f"{'submit' if s.suite == 'hidden' else 'test':<6}  {s.qid}: {s.verdict} "
+                      f"{s.passed}/{s.total} ({s.origin})") for s in store.submissions()]
+    events += [(a.at, f"answer  {a.qid}: {a.letter} {'right' if a.correct else 'wrong'}")
+               for a in store.answers()]
+    events += [(r.at, f"review  {r.qid}: rating {r.rating} ({r.origin})") for r in store.reviews()]
+    events += [(at, f"interview  {s.get('headline', '')}") for at, s in store.interviews()]
+    events.sort()
+    if not events:
+        click.echo("No history yet for this bank. Start with `judge next`.")
+        return
+    for at, text in events if show_all else events[-20:]:
+        click.echo(f"{local_time(at):<16}  {text}")

@@ -325,8 +325,11 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
         raise UsageError(f"unknown feedback level {feedback!r}",
                          f"Use one of {', '.join(FEEDBACK_LEVELS)}.")
     compile_failure: SubmissionFailure | None = None
+    uses_optimizers = _uses_optimizers(question, source)
+    if uses_optimizers:
+        _warm_trusted_optimizers()  # once per process, outside any test's time
     job = RemoteModule(engine, source, question.limits, question.entry_points,
-                       warm_optimizers=_uses_optimizers(question, source))
+                       warm_optimizers=uses_optimizers)
     try:
         job.start()  # import once up front: a compile error is reported once, not per test
     except SubmissionFailure as exc:
@@ -401,6 +404,25 @@ def _uses_optimizers(question: Question, source: bytes) -> bool:
         if path.is_file():
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
     return any("optim" in text for text in texts)
+
+
+_WARM: list[bool] = []
+
+
+def _warm_trusted_optimizers() -> None:
+    """The first torch optimiser in a process costs seconds (torch imports its compiler stack);
+    pay it here rather than inside a test, whose own time is limited (``trusted_s``)."""
+    if _WARM:
+        return
+    _WARM.append(True)
+    try:
+        p = torch.nn.Parameter(torch.ones(2))
+        for opt in (torch.optim.SGD([p], lr=0.1), torch.optim.Adam([p], lr=0.1)):
+            p.grad = torch.ones(2)
+            opt.step()
+            opt.zero_grad()
+    except Exception:  # noqa: BLE001 - a warm-up must never fail a run
+        pass
 
 
 def _empty_ini() -> Path:

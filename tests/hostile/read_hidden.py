@@ -11,7 +11,9 @@ def f(x, hint):
         except OSError:
             pass
     for top in ("/work", "/root", "/home", "/tmp", "/srv", "/opt"):
-        for dirpath, _, files in os.walk(top):
+        for dirpath, dirs, files in os.walk(top):
+            # the runtime's own packages are bound read-only and hold nothing of the bank
+            dirs[:] = [d for d in dirs if d not in ("site-packages", "node_modules", "__pycache__")]
             if "test_hidden.py" in files or os.path.basename(dirpath) in ("solutions", "questions"):
                 found.append(dirpath)
     # Accepted only if nothing was found: anything found turns the answer wrong

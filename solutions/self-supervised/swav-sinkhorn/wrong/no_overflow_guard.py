@@ -1,0 +1,17 @@
+"""Mistake: exp(scores / eps) without subtracting a constant: it overflows float32 once
+scores / eps exceeds about 88 and the codes become NaN."""
+
+import torch
+
+
+@torch.no_grad()
+def sinkhorn(scores, epsilon=0.05, n_iters=3):
+    s = scores / epsilon
+    q = torch.exp(s).t()
+    q = q / q.sum()
+    k, b = q.shape
+    for _ in range(n_iters):
+        q = q / (q.sum(dim=1, keepdim=True) * k)     # each prototype gets mass 1/K
+        q = q / (q.sum(dim=0, keepdim=True) * b)     # each sample gets mass 1/B
+    q = q / q.sum(dim=0, keepdim=True)               # codes of a sample sum to 1
+    return q.t().contiguous()
