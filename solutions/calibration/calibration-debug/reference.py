@@ -41,7 +41,7 @@ def fit_temperature(logits, labels):
         return T_MAX                    # the NLL rises with beta over the whole interval
     if _slope(math.exp(hi), z, labels) <= 0:
         return T_MIN                    # the NLL falls with beta over the whole interval
-    for _ in range(100):
+    for _ in range(50):
         mid = 0.5 * (lo + hi)
         if _slope(math.exp(mid), z, labels) > 0:
             hi = mid
