@@ -61,13 +61,13 @@ def clear_of_edges(probs, n_bins):
 def ece_written_out(probs, labels, n_bins):
     """The statement's ECE term by term: bin m (1-based) holds the confidences in ((m-1)/M, m/M]."""
     bins = {}
-    for row, label in zip(probs.tolist(), labels.tolist()):
+    for row, label in zip(probs.tolist(), labels.tolist(), strict=True):
         conf = max(row)
         m = max(1, math.ceil(conf * n_bins))
         bins.setdefault(m, []).append((conf, float(row.index(conf) == label)))
     n = probs.shape[0]
-    return math.fsum(len(v) / n * abs(math.fsum(c for _, c in v) / len(v) - math.fsum(p for p, _ in v) / len(v))
-                     for v in bins.values())
+    return math.fsum(len(v) / n * abs(math.fsum(c for _, c in v) / len(v)
+                                      - math.fsum(p for p, _ in v) / len(v)) for v in bins.values())
 
 
 def nll(logits, labels, T):
@@ -233,7 +233,7 @@ def test_report_nll_recomputed_at_the_returned_temperature(submission, seed):
     z, y, T = args[4], args[5], report["temperature"]
     expect(T > 0, "report['temperature'] is positive", f"got {T!r}")
     written = [-(float(row[label]) - math.log(math.fsum(math.exp(v) for v in row.tolist())))
-               for row, label in zip(z, y.tolist())]
+               for row, label in zip(z, y.tolist(), strict=True)]
     assert_close(report["nll_before"], math.fsum(written) / len(written),
                  name="report: test NLL at temperature 1")
     assert_close(report["nll_after"], nll(z, y, T), name="report: test NLL at the returned temperature")

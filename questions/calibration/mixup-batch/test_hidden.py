@@ -9,8 +9,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import (assert_close, assert_like, binomial_bounds, expect, generator,
-                           make_labels, make_logits, randn, run_unchanged)
+from judge.testing import (
+    assert_close,
+    assert_like,
+    binomial_bounds,
+    expect,
+    generator,
+    make_labels,
+    make_logits,
+    randn,
+    run_unchanged,
+)
 
 ALPHA = 1e-8   # false-rejection probability of one count check (exact binomial bounds)
 

@@ -28,8 +28,8 @@ def make_run(episodes, way, seed, queries=15, p_correct=0.6, variable=False):
 
 def written_out(predictions, labels):
     """The statement's formulas term by term, in Python floats."""
-    acc = [sum(int(a) == int(b) for a, b in zip(p.tolist(), y.tolist())) / len(y)
-           for p, y in zip(predictions, labels)]
+    acc = [sum(int(a) == int(b) for a, b in zip(p.tolist(), y.tolist(), strict=True)) / len(y)
+           for p, y in zip(predictions, labels, strict=True)]
     n = len(acc)
     mean = math.fsum(acc) / n
     s = math.sqrt(math.fsum((a - mean) ** 2 for a in acc) / (n - 1))

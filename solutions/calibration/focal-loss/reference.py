@@ -1,7 +1,6 @@
 """Reference: multi-class (softmax) focal loss of Lin et al. (2017), arXiv:1708.02002, with
 per-class weights of the true class and a plain batch mean."""
 
-import torch
 import torch.nn.functional as F
 
 

@@ -14,7 +14,7 @@ def evaluate_episodes(predictions, labels):
     if n < 2:
         raise ValueError(f"need at least 2 episodes for a confidence interval, got {n}")
     accuracies = []
-    for e, (pred, true) in enumerate(zip(predictions, labels)):
+    for e, (pred, true) in enumerate(zip(predictions, labels, strict=True)):
         if pred.shape != true.shape:
             raise ValueError(f"episode {e}: predictions of shape {tuple(pred.shape)} but labels of "
                              f"shape {tuple(true.shape)}")

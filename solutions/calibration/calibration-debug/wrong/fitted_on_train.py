@@ -15,7 +15,8 @@ def expected_calibration_error(probs, labels, n_bins=15):
     for b in range(n_bins):
         in_bin = bin_ids == b
         if in_bin.any():
-            ece += float((correct[in_bin].mean() - confidences[in_bin].mean()).abs()) * int(in_bin.sum()) / len(labels)
+            gap = float((correct[in_bin].mean() - confidences[in_bin].mean()).abs())
+            ece += gap * int(in_bin.sum()) / len(labels)
     return ece
 
 

@@ -9,10 +9,10 @@ import torch
 def evaluate_episodes(predictions, labels):
     if len(predictions) != len(labels) or len(predictions) < 2:
         raise ValueError("need two lists of the same length, with at least 2 episodes")
-    for pred, true in zip(predictions, labels):
+    for pred, true in zip(predictions, labels, strict=True):
         if pred.shape != true.shape or true.numel() == 0:
             raise ValueError("each episode needs predictions and labels of one non-empty shape")
-    acc = torch.stack([(p == y).double().mean() for p, y in zip(predictions, labels)])
+    acc = torch.stack([(p == y).double().mean() for p, y in zip(predictions, labels, strict=True)])
     all_pred, all_true = torch.cat(list(predictions)), torch.cat(list(labels))
     pooled = (all_pred == all_true).double().mean().item()
     return {"accuracies": acc, "mean": pooled,
