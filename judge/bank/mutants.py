@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from judge.bank import mutation_ops as ops
+from judge.bank.mutation_build import binds_torch
 
 SHORT = 72  # longest code snippet shown in a description
 
@@ -137,7 +138,7 @@ def _apply(text: str, index: int, site: ops.Site) -> ast.Module:
         break
     else:  # pragma: no cover - the copy has the same shape as the original
         raise AssertionError(f"node {index} not found")
-    if site.needs_torch and not ops.binds_torch(new):
+    if site.needs_torch and not binds_torch(new):
         _insert_after_preamble(new, ast.parse("import torch").body)
     if site.needs_recast:
         new.body.extend(ast.parse(_RECAST_SOURCE).body)

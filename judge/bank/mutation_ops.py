@@ -18,13 +18,14 @@ from __future__ import annotations
 import ast
 import copy
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from judge.bank import mutation_build as mb
+from judge.bank.mutation_build import Builder, dotted
 
 REACHED = "<<metajudge-mutant-reached>>"
 EFFECT = "<<metajudge-mutant-effect>>"
 
-Builder = Callable[[ast.AST], "ast.AST | list[ast.stmt]"]
 
 # Tensor calls whose dimension argument sits at this position in the method form
 # (``x.sum(dim)``); the function form (``torch.sum(x, dim)``) has it one place later.
@@ -91,47 +92,6 @@ class _Context:
     entry: bool = False  # the function's results reach the tests
     autograd_function: bool = False
     aliases: frozenset[str] = frozenset()
-
-
-def dotted(expr: ast.AST) -> str:
-    """``a.b.c`` for a chain of names and attributes, else ''."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        head = dotted(expr.value)
-        return f"{head}.{expr.attr}" if head else ""
-    return ""
-
-
-def binds_torch(module: ast.Module) -> bool:
-    return any(isinstance(s, ast.Import) and any(a.name == "torch" and a.asname is None
-                                                   for a in s.names) for s in module.body)
-
-
-def _is_no_grad(expr: ast.AST) -> bool:
-    return isinstance(expr, ast.Call) and dotted(expr.func).endswith("no_grad")
-
-
-def _receiver(node: ast.AST) -> ast.AST:
-    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    return node.func.value
-
-
-def _int_value(node: ast.AST) -> int | None:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-            and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int):
-        return -node.operand.value
-    return None
-
-
-def _shifted_dim(d: int) -> int:
-    return 1 if d == 0 else d - 1
-
-
-def _int_node(value: int) -> ast.expr:
-    return ast.Constant(value) if value >= 0 else ast.UnaryOp(ast.USub(), ast.Constant(-value))
 
 
 class SiteFinder:
@@ -256,8 +216,8 @@ class SiteFinder:
             pos = DIM_POSITION[name] + (1 if kind == "function" else 0)
             if pos < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:pos]):
                 found.append(call.args[pos])
-        return [a for a in found if _int_value(a) is not None
-                or (isinstance(a, ast.Tuple | ast.List) and all(_int_value(e) is not None
+        return [a for a in found if mb.int_value(a) is not None
+                or (isinstance(a, ast.Tuple | ast.List) and all(mb.int_value(e) is not None
                                                                 for e in a.elts))]
 
     def _torch(self, attr: str) -> ast.expr:
@@ -281,7 +241,7 @@ class SiteFinder:
         stack = list(ast.iter_child_nodes(func))
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.With) and any(_is_no_grad(i.context_expr) for i in node.items):
+            if isinstance(node, ast.With) and any(mb.is_no_grad(i.context_expr) for i in node.items):
                 continue
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
                 return True
@@ -350,7 +310,7 @@ class SiteFinder:
             return self._return(node)
         if isinstance(node, ast.FunctionDef):
             return self._function(node)
-        if isinstance(node, ast.With) and any(_is_no_grad(i.context_expr) for i in node.items):
+        if isinstance(node, ast.With) and any(mb.is_no_grad(i.context_expr) for i in node.items):
             return [self._site("drop-no-grad", node, lambda n: list(n.body),  # type: ignore[attr-defined]
                                before="with torch.no_grad(): ...", after="(no no_grad block)")]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
@@ -366,44 +326,44 @@ class SiteFinder:
         method = kind == "method"
         if kind in ("function", "method"):
             if name in REDUCTIONS:
-                out.append(self._site("reduction", node, _renamer(REDUCTIONS[name])))
+                out.append(self._site("reduction", node, mb.renamer(REDUCTIONS[name])))
             if name in EXTREMES:
-                out.append(self._site("extreme", node, _renamer(EXTREMES[name])))
+                out.append(self._site("extreme", node, mb.renamer(EXTREMES[name])))
             if kind == "function" and name in LOSSES and not any(
                     k.arg == "reduction" for k in node.keywords):
-                out.append(self._site("reduction", node, _add_keyword("reduction", "sum")))
+                out.append(self._site("reduction", node, mb.add_keyword("reduction", "sum")))
             if name in ("log_softmax", "logsumexp") or (kind == "function" and name == "cross_entropy"):
                 built = self._unstable(node, kind, name)
                 if built is not None:
                     out.append(self._site("log-softmax", node, built, needs_torch=True))
         elif kind == "name" and name in ("max", "min") and len(node.args) >= 2:
-            out.append(self._site("extreme", node, _renamer(EXTREMES[name])))
+            out.append(self._site("extreme", node, mb.renamer(EXTREMES[name])))
         for kw in node.keywords:
             if kw.arg == "reduction" and isinstance(kw.value, ast.Constant) \
                     and kw.value.value in REDUCTION_STRINGS:
-                out.append(self._site("reduction", node, _set_keyword(
+                out.append(self._site("reduction", node, mb.set_keyword(
                     "reduction", REDUCTION_STRINGS[kw.value.value])))
         for target in self._dim_args(node):
-            out.append(self._site("dim", node, _dim_mutator(target)))
+            out.append(self._site("dim", node, mb.dim_mutator(target)))
         if method and not node.args and not node.keywords:
             if name == "detach":
-                out.append(self._site("drop-detach", node, _receiver))
+                out.append(self._site("drop-detach", node, mb.receiver))
             elif name == "clone":
-                out.append(self._site("drop-clone", node, _receiver))
+                out.append(self._site("drop-clone", node, mb.receiver))
         if method and (name in CASTS and (name == "type_as" or not node.args)
                        or name == "to" and self._dtype_like(node)):
-            out.append(self._site("drop-cast", node, _receiver))
+            out.append(self._site("drop-cast", node, mb.receiver))
         if name in GUARDS and (method or kind == "function" and node.args):
-            out.append(self._site("drop-guard", node, _receiver if method else _first_arg))
+            out.append(self._site("drop-guard", node, mb.receiver if method else mb.first_arg))
         if method and name in ("t", "transpose"):
-            out.append(self._site("drop-transpose", node, _receiver))
-        if method and name in IN_PLACE and isinstance(_receiver(node), ast.Name) \
-                and _receiver(node).id in ctx.aliases:  # type: ignore[attr-defined]
-            out.append(self._site("in-place", node, _renamer(name + "_")))
+            out.append(self._site("drop-transpose", node, mb.receiver))
+        if method and name in IN_PLACE and isinstance(mb.receiver(node), ast.Name) \
+                and mb.receiver(node).id in ctx.aliases:  # type: ignore[attr-defined]
+            out.append(self._site("in-place", node, mb.renamer(name + "_")))
         if method and name == "eval" and not node.args:
-            out.append(self._site("mode", node, _renamer("train")))
+            out.append(self._site("mode", node, mb.renamer("train")))
         elif method and name == "train":
-            out.append(self._site("mode", node, _to_eval))
+            out.append(self._site("mode", node, mb.to_eval))
         if (kind == "name" or dotted(node.func).rsplit(".", 1)[-1] not in SYMMETRIC) \
                 and name not in SYMMETRIC:
             out.extend(self._swaps(node))
@@ -424,21 +384,19 @@ class SiteFinder:
 
             def build_ce(n: ast.AST) -> ast.AST:
                 assert isinstance(n, ast.Call)
-                softmax = ast.Call(ast.Attribute(_parse(prefix), "softmax", ast.Load()),
+                softmax = ast.Call(ast.Attribute(mb.parse(prefix), "softmax", ast.Load()),
                                    [n.args[0]], [ast.keyword("dim", ast.Constant(1))])
-                log = ast.Call(_parse(f"{torch_name}.log"), [softmax], [])
-                return ast.Call(ast.Attribute(_parse(prefix), "nll_loss", ast.Load()),
+                log = ast.Call(mb.parse(f"{torch_name}.log"), [softmax], [])
+                return ast.Call(ast.Attribute(mb.parse(prefix), "nll_loss", ast.Load()),
                                 [log, n.args[1]], n.keywords)
             return build_ce
-        stable, then = ("softmax", "log") if name == "log_softmax" else ("exp", "")
-
         def build(n: ast.AST) -> ast.AST:
             assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            if name == "log_softmax":
-                n.func.attr = stable
+            if name == "log_softmax":  # log_softmax(x) -> log(softmax(x))
+                n.func.attr = "softmax"
                 if kind == "method":
                     return ast.Call(ast.Attribute(n, "log", ast.Load()), [], [])
-                return ast.Call(_parse(f"{torch_name}.log"), [n], [])
+                return ast.Call(mb.parse(f"{torch_name}.log"), [n], [])
             # logsumexp(x, dim) -> log(exp(x).sum(dim))
             rest = n.args if kind == "method" else n.args[1:]
             base = n.func.value if kind == "method" else (n.args[0] if n.args else None)
@@ -447,7 +405,6 @@ class SiteFinder:
             exp = ast.Call(ast.Attribute(base, "exp", ast.Load()), [], [])
             total = ast.Call(ast.Attribute(exp, "sum", ast.Load()), list(rest), n.keywords)
             return ast.Call(ast.Attribute(total, "log", ast.Load()), [], [])
-        del then
         return build
 
     def _swaps(self, node: ast.Call) -> list[Site]:
@@ -460,12 +417,12 @@ class SiteFinder:
             if isinstance(a, ast.Constant) or isinstance(b, ast.Constant) \
                     or ast.unparse(a) == ast.unparse(b):
                 continue
-            out.append(self._site("swap-args", node, _arg_swapper(i)))
+            out.append(self._site("swap-args", node, mb.arg_swapper(i)))
         _, name = self._call_kind(node)
         if name in ("cat", "stack", "concat") and args and isinstance(args[0], ast.List | ast.Tuple) \
                 and len(args[0].elts) >= 2 and not isinstance(args[0].elts[0], ast.Starred) \
                 and ast.unparse(args[0].elts[0]) != ast.unparse(args[0].elts[1]):
-            out.append(self._site("swap-args", node, _element_swapper))
+            out.append(self._site("swap-args", node, mb.element_swapper))
         return out
 
     def _binop(self, node: ast.BinOp) -> list[Site]:
@@ -474,13 +431,13 @@ class SiteFinder:
         op = node.op
         if isinstance(op, ast.Add | ast.Sub):
             flipped: ast.operator = ast.Sub() if isinstance(op, ast.Add) else ast.Add()
-            out.append(self._site("negate", node, _op_setter(flipped)))
+            out.append(self._site("negate", node, mb.op_setter(flipped)))
         if isinstance(op, ast.Mult | ast.Div):
             swapped: ast.operator = ast.Div() if isinstance(op, ast.Mult) else ast.Mult()
-            out.append(self._site("arith", node, _op_setter(swapped)))
+            out.append(self._site("arith", node, mb.op_setter(swapped)))
         if isinstance(op, ast.BitAnd | ast.BitOr):
             logic: ast.operator = ast.BitOr() if isinstance(op, ast.BitAnd) else ast.BitAnd()
-            out.append(self._site("mask-logic", node, _op_setter(logic)))
+            out.append(self._site("mask-logic", node, mb.op_setter(logic)))
         if isinstance(op, ast.Sub | ast.Div | ast.MatMult) \
                 and ast.unparse(node.left) != ast.unparse(node.right):
             out.append(self._site("swap-operands", node,
@@ -496,7 +453,7 @@ class SiteFinder:
         if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
             value = node.operand.value
             if type(value) is int:
-                return [self._site("constant", node, lambda n: _int_node(-(value + 1)))]
+                return [self._site("constant", node, lambda n: mb.int_node(-(value + 1)))]
             if type(value) is float:
                 return [self._site("constant", node, lambda n: ast.UnaryOp(
                     ast.USub(), ast.Constant(1.0 if value == 0.0 else 2.0 * value)))]
@@ -513,7 +470,7 @@ class SiteFinder:
         out = []
         for i, op in enumerate(node.ops):
             if type(op) in swaps:
-                out.append(self._site("compare", node, _compare_setter(i, swaps[type(op)])))
+                out.append(self._site("compare", node, mb.compare_setter(i, swaps[type(op)])))
         return out
 
     def _constant(self, node: ast.Constant) -> list[Site]:
@@ -544,11 +501,11 @@ class SiteFinder:
                 and self._returns_tensors(ctx.func, node.value)):
             return []
         return [
-            self._site("result-dtype", node, _wrap_return("_mutant_recast", "dtype"),
-                       after=f"return <{_short(node.value)} cast to another float dtype>",
+            self._site("result-dtype", node, mb.wrap_return("_mutant_recast", "dtype"),
+                       after=f"return <{mb.short(node.value)} cast to another float dtype>",
                        needs_recast=True),
-            self._site("result-detach", node, _wrap_return("_mutant_recast", "detach"),
-                       after=f"return <{_short(node.value)} detached>", needs_recast=True),
+            self._site("result-detach", node, mb.wrap_return("_mutant_recast", "detach"),
+                       after=f"return <{mb.short(node.value)} detached>", needs_recast=True),
         ]
 
     def _function(self, node: ast.FunctionDef) -> list[Site]:
@@ -556,170 +513,23 @@ class SiteFinder:
         out: list[Site] = []
         site = functools.partial(self._site, scope=ctx.scope)
         for dec in node.decorator_list:
-            if _is_no_grad(dec) or dotted(dec).endswith("no_grad"):
+            if mb.is_no_grad(dec) or dotted(dec).endswith("no_grad"):
                 text = ast.unparse(dec)
-                out.append(site("drop-no-grad", node, _drop_decorator(text),
+                out.append(site("drop-no-grad", node, mb.drop_decorator(text),
                                       before=f"@{text} def {node.name}", after=f"def {node.name}"))
         if ctx.autograd_function or node.name == "__init__" or not self._tensor_work(node):
             return out
-        if not any(_is_no_grad(d) for d in node.decorator_list):
-            out.append(site("add-no-grad", node, _wrap_no_grad(self.torch_name),
+        if not any(mb.is_no_grad(d) for d in node.decorator_list):
+            out.append(site("add-no-grad", node, mb.wrap_no_grad(self.torch_name),
                                   before=f"def {node.name}: ...",
                                   after=f"def {node.name}: with torch.no_grad(): ...",
                                   needs_torch=True))
         for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
             if a.arg in ("self", "cls", "ctx") or not self._tensor_param(node, a.arg):
                 continue
-            out.append(site("add-detach", node, _detach_param(a.arg),
+            out.append(site("add-detach", node, mb.detach_param(a.arg),
                                   before=f"{a.arg} (input of {node.name})",
                                   after=f"{a.arg}.detach()", needs_recast=True))
         return out
 
 
-# -- builders: each takes the node to mutate (a copy) and returns its replacement
-
-def _parse(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
-
-
-def _short(node: ast.AST) -> str:
-    text = ast.unparse(node)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _renamer(new: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Call)
-        if isinstance(n.func, ast.Attribute):
-            n.func.attr = new
-        elif isinstance(n.func, ast.Name):
-            n.func.id = new
-        return n
-    return build
-
-
-def _to_eval(n: ast.AST) -> ast.AST:
-    assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-    n.func.attr, n.args, n.keywords = "eval", [], []
-    return n
-
-
-def _first_arg(n: ast.AST) -> ast.AST:
-    assert isinstance(n, ast.Call)
-    return n.args[0]
-
-
-def _add_keyword(name: str, value: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Call)
-        n.keywords.append(ast.keyword(name, ast.Constant(value)))
-        return n
-    return build
-
-
-def _set_keyword(name: str, value: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Call)
-        for kw in n.keywords:
-            if kw.arg == name:
-                kw.value = ast.Constant(value)
-        return n
-    return build
-
-
-def _dim_mutator(target: ast.AST) -> Builder:
-    text = ast.dump(target)
-
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Call)
-        slots: list[tuple[object, str, int | None]] = [(n.args, "", i) for i in range(len(n.args))]
-        slots += [(kw, "value", None) for kw in n.keywords]
-        for holder, attr, pos in slots:
-            current = holder[pos] if pos is not None else getattr(holder, attr)  # type: ignore[index]
-            if ast.dump(current) != text:
-                continue
-            value = _int_value(current)
-            if value is not None:
-                new: ast.expr = _int_node(_shifted_dim(value))
-            else:
-                assert isinstance(current, ast.Tuple | ast.List)
-                new = type(current)(list(reversed(current.elts)), ast.Load())
-            if pos is not None:
-                holder[pos] = new  # type: ignore[index]
-            else:
-                setattr(holder, attr, new)
-            break
-        return n
-    return build
-
-
-def _arg_swapper(i: int) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Call)
-        n.args[i], n.args[i + 1] = n.args[i + 1], n.args[i]
-        return n
-    return build
-
-
-def _element_swapper(n: ast.AST) -> ast.AST:
-    assert isinstance(n, ast.Call)
-    seq = n.args[0]
-    assert isinstance(seq, ast.List | ast.Tuple)
-    seq.elts[0], seq.elts[1] = seq.elts[1], seq.elts[0]
-    return n
-
-
-def _op_setter(op: ast.operator) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.BinOp)
-        n.op = op
-        return n
-    return build
-
-
-def _compare_setter(i: int, op: type) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Compare)
-        n.ops[i] = op()
-        return n
-    return build
-
-
-def _wrap_return(helper: str, how: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.Return) and n.value is not None
-        n.value = ast.Call(ast.Name(helper, ast.Load()), [n.value, ast.Constant(how)], [])
-        return n
-    return build
-
-
-def _detach_param(name: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.FunctionDef)
-        stmt = ast.parse(f"{name} = _mutant_recast({name}, 'input')").body[0]
-        at = 1 if ast.get_docstring(n) is not None else 0
-        n.body.insert(at, stmt)
-        return n
-    return build
-
-
-def _wrap_no_grad(torch_name: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.FunctionDef)
-        at = 1 if ast.get_docstring(n) is not None else 0
-        block = ast.With([ast.withitem(_parse(f"{torch_name}.no_grad()"))], n.body[at:],
-                         type_comment=None)
-        n.body = [*n.body[:at], block]
-        return n
-    return build
-
-
-def _drop_decorator(text: str) -> Builder:
-    def build(n: ast.AST) -> ast.AST:
-        assert isinstance(n, ast.FunctionDef)
-        n.decorator_list = [d for d in n.decorator_list if ast.unparse(d) != text]
-        return n
-    return build
-
-
-__all__ = ["EFFECT", "REACHED", "Site", "SiteFinder", "binds_torch", "dotted", "field"]
