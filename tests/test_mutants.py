@@ -7,6 +7,7 @@ what it must leave alone, and, run in this process, that the mutant really behav
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,9 @@ import torch
 
 from judge.bank.loader import load_bank
 from judge.bank.mutants import Mutant, generate
-from judge.bank.mutation_ops import EFFECT, REACHED
+from judge.bank.mutation_ops import EFFECT, OPERATORS, REACHED
 
+ROOT = Path(__file__).resolve().parent.parent
 HEADER = "import torch\nimport torch.nn.functional as F\n\n"
 
 
@@ -249,7 +251,7 @@ def test_modules_and_classes() -> None:
 
 
 def test_the_bank_s_references_all_give_mutants_that_compile() -> None:
-    bank = load_bank(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    bank = load_bank(ROOT)
     total = 0
     for q in bank:
         if not q.is_code:
@@ -258,5 +260,16 @@ def test_the_bank_s_references_all_give_mutants_that_compile() -> None:
         assert found, q.id
         for m in found:
             compile(m.source, m.id, "exec")
+            assert m.operator in OPERATORS, m.operator
         total += len(found)
     assert total > 500
+
+
+def test_every_operator_is_documented() -> None:
+    from judge.bank.equivalents import ENTRY_KEYS, TOP_KEYS
+
+    guide = (ROOT / "docs" / "authoring.md").read_text()
+    for name in OPERATORS:
+        assert f"| `{name}` |" in guide, f"docs/authoring.md does not document operator {name!r}"
+    for key in (*TOP_KEYS, *ENTRY_KEYS):
+        assert f"`{key}`" in guide, f"docs/authoring.md does not document the mutants.yaml key {key!r}"

@@ -27,6 +27,38 @@ REACHED = "<<metajudge-mutant-reached>>"
 EFFECT = "<<metajudge-mutant-effect>>"
 
 
+# Every operator, with what its mutant does (docs/authoring.md lists the same).
+OPERATORS = {
+    "result-dtype": "an entry point's result comes back in another float dtype (float32 <-> float64)",
+    "result-detach": "an entry point's result comes back detached from the autograd graph",
+    "add-detach": "a tensor input is detached on entry to a function",
+    "drop-detach": "`.detach()` is removed",
+    "add-no-grad": "a function's body runs under `torch.no_grad()`",
+    "drop-no-grad": "a `torch.no_grad()` block or decorator is removed",
+    "reduction": "`mean` <-> `sum` (methods, functions, `reduction=`; `batchmean` -> `mean`; "
+                 "an implicit mean made `reduction='sum'`)",
+    "extreme": "`max` <-> `min`, `amax` <-> `amin`, `argmax` <-> `argmin`",
+    "dim": "a constant `dim` shifted by one axis (`-1` -> `-2`, `0` -> `1`), or `dims` reversed",
+    "swap-args": "two neighbouring positional arguments swapped (not for symmetric calls)",
+    "swap-operands": "`a - b`, `a / b`, `a @ b` with the operands swapped",
+    "negate": "`+` <-> `-` (a term negated), or a unary minus removed",
+    "arith": "`*` <-> `/`",
+    "constant": "a number perturbed: an integer plus one, a float doubled (0.0 -> 1.0)",
+    "bool": "`True` <-> `False` (`keepdim`, `create_graph`, `unbiased`, ...; not `strict`)",
+    "log-softmax": "`log_softmax(x)` -> `log(softmax(x))`, `logsumexp` -> `log(sum(exp))`, "
+                   "`cross_entropy` -> `nll_loss(log(softmax))`",
+    "drop-guard": "`clamp`/`clamp_min`/`clamp_max` removed",
+    "drop-cast": "a dtype conversion removed (`.to(dtype)`, `.float()`, `.double()`, `.long()`, ...)",
+    "dtype": "a dtype swapped (`torch.float32` <-> `torch.float64`, `int64` -> `int32`)",
+    "drop-transpose": "`.T`, `.mT`, `.t()`, `.transpose(...)` removed",
+    "in-place": "an input changed in place (`x.mul(y)` -> `x.mul_(y)`, `x - y` -> `x.sub_(y)`)",
+    "drop-clone": "`.clone()` removed",
+    "compare": "`<` <-> `<=`, `>` <-> `>=`, `==` <-> `!=`",
+    "mask-logic": "`&` <-> `|`, `and` <-> `or`, `~` and `not` removed",
+    "mode": "`.eval()` <-> `.train()`",
+    "drop-call": "a statement that is only a call removed (`optimizer.zero_grad()`, `loss.backward()`, ...)",
+}
+
 # Tensor calls whose dimension argument sits at this position in the method form
 # (``x.sum(dim)``); the function form (``torch.sum(x, dim)``) has it one place later.
 DIM_POSITION = {
