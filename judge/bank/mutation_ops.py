@@ -85,7 +85,7 @@ DTYPES = {"float64": "float32", "double": "float32", "float32": "float64", "floa
           "int64": "int32", "long": "int32", "int32": "int64", "float16": "float32",
           "half": "float32"}
 # Swapping these arguments changes nothing (or only the order of a loop's pairs).
-SYMMETRIC = {"zip", "min", "max", "mse_loss", "smooth_l1_loss", "l1_loss", "huber_loss", "dot",
+SYMMETRIC = {"zip", "min", "max", "mse", "mse_loss", "smooth_l1_loss", "l1_loss", "huber_loss", "dot",
              "maximum", "minimum", "add", "mul", "pairwise_distance", "dist", "cosine_similarity",
              "isinstance", "getattr", "setattr", "hasattr", "print", "eq", "allclose", "equal",
              "logical_and", "logical_or", "hypot", "super", "get", "setdefault", "format"}
@@ -196,8 +196,9 @@ class SiteFinder:
             for a in ast.walk(node.args):
                 if isinstance(a, ast.arg) and a.annotation is not None:
                     self._skip_tree(a.annotation)
+            signature = _Context(scope=scope)  # a default belongs to its function's signature
             for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d)):
-                self._annotate(default, ctx)
+                self._annotate(default, signature)
             for child in node.body:
                 self._annotate(child, inner)
             return
@@ -396,8 +397,7 @@ class SiteFinder:
             out.append(self._site("mode", node, mb.renamer("train")))
         elif method and name == "train":
             out.append(self._site("mode", node, mb.to_eval))
-        if (kind == "name" or dotted(node.func).rsplit(".", 1)[-1] not in SYMMETRIC) \
-                and name not in SYMMETRIC:
+        if name.lstrip("_") not in SYMMETRIC:
             out.extend(self._swaps(node))
         return out
 
