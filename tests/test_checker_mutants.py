@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from judge.bank import equivalents
-from judge.bank.checker import assess, check_bank, plan
+from judge.bank.checker import assess, auto_workers, check_bank, plan
 from judge.bank.loader import load_bank
 from judge.bank.mutation_ops import EFFECT, REACHED
 from judge.cli import cli
@@ -207,7 +207,7 @@ def test_cli_check_with_mutants_fails_on_the_weak_task_only() -> None:
                                       "--sandbox", "bwrap"], catch_exceptions=False)
     out = result.output
     assert result.exit_code == 1, out
-    assert "checking 2 on 1 worker with mutants" in out
+    assert "checking 2 (28 runs with mutants) on 1 worker" in out
     assert ("FAIL row-sum" in out and "mutants 6: killed 1, equivalent 1, survived 4" in out)
     assert ("ok   sum-of-squares" in out and "mutants 10: killed 9, equivalent 1, survived 0" in out)
     for survivor in WEAK_SURVIVORS:
@@ -224,6 +224,11 @@ def test_cli_rejects_a_bad_listing_before_judging(bank_copy: Path) -> None:
     assert result.exit_code == 3
     assert f"{LISTING}:3: equivalent[0].reson: unknown key 'reson'" in result.output
     assert "Validated" not in result.output
+
+
+def test_small_checks_stay_in_one_process() -> None:
+    assert [auto_workers(runs, 2) for runs in (0, 8, 47, 48, 2000)] == [1, 1, 1, 2, 2]
+    assert auto_workers(2000, 1) == 1 and auto_workers(100, 8) == 4
 
 
 def test_cli_rejects_zero_jobs() -> None:

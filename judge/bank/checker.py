@@ -234,17 +234,27 @@ def _mutant_problems(res: CheckResult, p: _Plan, root: Path) -> None:
 
 
 ProgressFn = Callable[[int, int], None]
+RUNS_PER_WORKER = 24  # a worker process costs about as much to start as this many runs
 
 
-def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int = 1,
+def auto_workers(runs: int, cores: int) -> int:
+    """Workers for ``runs`` runs: one per core, but none that would have fewer than
+    RUNS_PER_WORKER runs to do (a small check is faster in this process alone)."""
+    return max(1, min(cores, runs // RUNS_PER_WORKER))
+
+
+def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None = 1,
                sandbox: str = "auto", mutants: bool = False,
+               on_start: ProgressFn | None = None,
                on_result: Callable[[CheckResult], None] | None = None,
                on_progress: ProgressFn | None = None) -> list[CheckResult]:
     """Check ``questions`` on ``workers`` warm engines; report each question as it completes.
 
-    Results come back in completion order; ``on_progress(done, total)`` follows every run.
+    ``workers=None`` chooses with ``auto_workers``. ``on_start(runs, workers)`` is called once
+    the runs are planned; results come back in completion order; ``on_progress(done, total)``
+    follows every run.
     """
-    from judge.engine.pool import Task, judge_all
+    from judge.engine.pool import Task, default_workers, judge_all
 
     plans = [plan(bank, q, mutants) for q in questions]
     by_key = {run.key: p for p in plans for run in p.runs}
@@ -263,6 +273,10 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int = 1,
         if not p.runs:
             finish(p)
     tasks = [Task(run.key, run.question, run.source, run.suite) for p in plans for run in p.runs]
+    if workers is None:
+        workers = auto_workers(len(tasks), default_workers())
+    if on_start is not None:
+        on_start(len(tasks), workers)
     done = 0
     for outcome in judge_all(bank.root, tasks, workers=workers, sandbox=sandbox):
         p = by_key[outcome.key]

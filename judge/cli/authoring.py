@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from judge.bank.checker import RUNS_PER_WORKER
 from judge.bank.loader import find_question
 from judge.cli.common import SANDBOX, bank_of
 from judge.model import DIFFICULTIES, KINDS
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
                    "must be killed by a test or listed in the task's mutants.yaml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes, each with its own warm sandbox (default: the number of "
-                   "cores).")
+                   f"cores, one fewer for every {RUNS_PER_WORKER} runs short of that many).")
 @SANDBOX
 @click.pass_context
 def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | None,
@@ -33,7 +34,6 @@ def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | 
     """Authoring check: validate, then references pass, starters and wrong variants fail."""
     from judge.bank import equivalents
     from judge.bank.checker import check_bank
-    from judge.engine.pool import default_workers
     from judge.errors import ValidationError
 
     bank = bank_of(ctx)
@@ -41,12 +41,14 @@ def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | 
     problems = equivalents.validate(questions, bank.root)
     if problems:
         raise ValidationError(problems)
-    workers = jobs or default_workers()
-    click.echo(f"Validated {len(bank)} questions in {bank.root}; checking {len(questions)} on "
-               f"{workers} worker{'s' if workers != 1 else ''}"
-               f"{' with mutants' if mutants else ''}")
     progress = _Progress(len(questions))
     started = time.monotonic()
+    chosen: list[int] = []
+
+    def start(runs: int, workers: int) -> None:
+        chosen.append(workers)
+        click.echo(f"Validated {len(bank)} questions in {bank.root}; checking {len(questions)} "
+                   f"({runs} runs{' with mutants' if mutants else ''}) on {_workers(workers)}")
 
     warned: list[str] = []
 
@@ -69,19 +71,23 @@ def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | 
         for problem in res.problems:
             click.echo(f"     - {safe(problem)}")
 
-    results = check_bank(bank, questions, workers=workers, sandbox=sandbox, mutants=mutants,
-                         on_result=report, on_progress=progress.runs)
+    results = check_bank(bank, questions, workers=jobs, sandbox=sandbox, mutants=mutants,
+                         on_start=start, on_result=report, on_progress=progress.runs)
     progress.clear()
     elapsed = time.monotonic() - started
     if mutants:
         click.echo(mutant_table(results))
     failed = [r for r in results if not r.ok]
-    note = f"in {elapsed:.1f} s on {workers} worker{'s' if workers != 1 else ''}"
+    note = f"in {elapsed:.1f} s on {_workers(chosen[0] if chosen else 1)}"
     if failed:
         click.echo(f"Error: {len(failed)} of {len(results)} question(s) failed the check {note}: "
                    f"{', '.join(sorted(r.question for r in failed))}", err=True)
         sys.exit(4 if any(r.judge_failed for r in failed) else 1)
     click.echo(f"All {len(results)} question(s) pass the check {note}.")
+
+
+def _workers(n: int) -> str:
+    return f"{n} worker{'s' if n != 1 else ''}"
 
 
 class _Progress:
