@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | None,
           sandbox: str) -> None:
     """Authoring check: validate, then references pass, starters and wrong variants fail."""
+    # One thread per process: parallelism comes from the workers (-j), and torch's OpenMP
+    # threads spin-wait, which on a busy 2-core machine tripled the check's CPU time. Set
+    # before torch is imported here or in a worker process (they inherit the environment).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     from judge.bank import equivalents
     from judge.bank.checker import check_bank
     from judge.errors import ValidationError
