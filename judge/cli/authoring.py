@@ -100,6 +100,56 @@ def check(ctx: click.Context, qids: tuple[str, ...], mutants: bool, jobs: int | 
     click.echo(f"All {len(results)} question(s) pass the check {note}.")
 
 
+def _workers(n: int) -> str:
+    return f"{n} worker{'s' if n != 1 else ''}"
+
+
+class _Progress:
+    """A counter of finished questions, and a transient line of judged runs on a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.finished = total, 0
+        self.live = sys.stderr.isatty()
+        self._shown = False
+        self._last = 0.0
+
+    def counter(self) -> str:
+        width = len(str(self.total))
+        return f"[{self.finished:>{width}}/{self.total}]"
+
+    def runs(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self._last < 0.2 and done != total):
+            return
+        self._last = now
+        click.echo(f"\r  judged {done}/{total} runs", nl=False, err=True)
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self._shown = False
+
+
+def mutant_table(results: list[CheckResult]) -> str:
+    """Per topic: tasks, mutants generated, killed, equivalent, survived (and a total row)."""
+    rows: dict[str, list[int]] = {}
+    for r in results:
+        if r.mutants is None:
+            continue
+        row = rows.setdefault(r.topic, [0, 0, 0, 0, 0])
+        counts = [1, len(r.mutants), r.count("killed"), r.count("equivalent"), r.count("survived")]
+        rows[r.topic] = [a + b for a, b in zip(row, counts, strict=True)]
+    total = [sum(col) for col in zip(*rows.values(), strict=True)] if rows else [0] * 5
+    width = max([len(t) for t in rows] + [len("total")])
+    head = ["tasks", "generated", "killed", "equivalent", "survived"]
+    lines = [f"{'topic':<{width}}  " + "  ".join(f"{h:>10}" for h in head)]
+    for topic in sorted(rows):
+        lines.append(f"{topic:<{width}}  " + "  ".join(f"{v:>10}" for v in rows[topic]))
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{v:>10}" for v in total))
+    return "\n".join(lines)
+
+
 @click.command()
 @click.argument("qid")
 @click.option("--kind", type=click.Choice(KINDS), required=True)
