@@ -272,7 +272,10 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None
     for p in plans:
         if not p.runs:
             finish(p)
-    tasks = [Task(run.key, run.question, run.source, run.suite) for p in plans for run in p.runs]
+    # a mutant is killed by its first failing test (a hung one costs one test's limit: the
+    # judge skips the rest after a time-out)
+    tasks = [Task(run.key, run.question, run.source, run.suite, stop_first=run.role == "mutant")
+             for p in plans for run in p.runs]
     if workers is None:
         workers = auto_workers(len(tasks), default_workers())
     if on_start is not None:
