@@ -40,11 +40,12 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.ensure_object(dict)["root"] = root or default_root()
 
 
-from judge.cli import authoring, grading, practice, site  # noqa: E402 - after the group exists
+from judge.cli import assignments, authoring, grading, practice, runs, site  # noqa: E402
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
-                 practice.answer, practice.progress, grading.grade, authoring.check, authoring.new,
-                 site.site):
+                 practice.answer, practice.progress, grading.grade, grading.gradescope,
+                 assignments.assignment, assignments.export_student, runs.export, runs.report,
+                 runs.similarity, authoring.check, authoring.new, site.site):
     cli.add_command(_command)
 
 
