@@ -12,6 +12,8 @@ import concurrent.futures as cf
 import dataclasses
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,9 +69,15 @@ def local_backend(bank_root: Path, workers: int, sandbox: str, overrides: Overri
         if workers <= 1:
             worker = GradingWorker(bank_root, sandbox, overrides)
             try:
-                worker.warm()
-                for task in tasks:
-                    yield worker.outcome(task)
+                with _DeferredInterrupt() as ctrl_c:
+                    worker.warm()
+                    for task in tasks:
+                        outcome = worker.outcome(task)
+                        if ctrl_c.count >= 2:
+                            raise KeyboardInterrupt  # cut short: this outcome may be partial
+                        yield outcome
+                        if ctrl_c.count:
+                            raise KeyboardInterrupt
             finally:
                 worker.close()
             return
@@ -78,13 +86,35 @@ def local_backend(bank_root: Path, workers: int, sandbox: str, overrides: Overri
     return run
 
 
+class _DeferredInterrupt:
+    """Judging in this process: the first Ctrl-C stops after the current submission, whose result
+    is complete; a second stops at once and drops it. (pytest, which runs the hidden tests here,
+    would otherwise catch a Ctrl-C, end that submission's tests early and carry on.)"""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous: Any = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        if self.count >= 2:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _DeferredInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 _WORKER: GradingWorker | None = None
 
 
 def _init(bank_root: str, sandbox: str, overrides: Overrides) -> None:
     global _WORKER
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _WORKER = GradingWorker(bank_root, sandbox, overrides)
     _WORKER.warm()
