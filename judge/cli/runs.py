@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from judge.grading.exports import FORMATS, gradebook, gradescope_results
 from judge.grading.exports import export as export_run
 from judge.grading.similarity import DEFAULT_THRESHOLD
 from judge.grading.store import RunStore
-from judge.text import safe_line
+from judge.text import safe, safe_line
 
 RUN = click.argument("run_dir", metavar="RUN", type=click.Path(file_okay=False, path_type=Path))
 
@@ -49,7 +50,11 @@ def export(run_dir: Path, fmt: str, out: Path | None, force: bool) -> None:
             return
         text = export_run(store, fmt)
     if out is None:
-        click.echo(text, nl=False)
+        stream = sys.stdout
+        # a terminal gets escaped text (a student's name could hold escape sequences); a pipe or
+        # a file gets the export intact
+        stream.write(safe(text) if stream.isatty() else text)
+        stream.flush()
         return
     _refuse_overwrite(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)

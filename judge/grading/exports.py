@@ -104,7 +104,7 @@ def _cell_text(text: str) -> str:
 def to_csv(book: Gradebook) -> str:
     """One row per student, a column per question (points), the total, and notes."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # CRLF rows (RFC 4180): a CR or LF inside a name gets quoted
     writer.writerow(["student", *[q.id for q in book.questions], "total", "notes"])
     writer.writerow(["(max)", *[number(q.points) for q in book.questions],
                      number(book.max_points), ""])

@@ -24,7 +24,7 @@ from judge.model import Bank, Question
 MARKER = ".metajudge-pack"
 PUBLIC_SECTIONS = ("Problem", "Examples")
 
-_CONFTEST = '''"""Runs the visible tests on your files in work/ (in this process: it is your own code).
+CONFTEST = '''"""Runs the visible tests on your files in work/ (in this process: it is your own code).
 
 Tests that compare your answer with the instructor's reference solution are skipped here: the
 reference is not in this pack. The graded run checks them, with the hidden tests.
@@ -80,7 +80,7 @@ def export_pack(bank: Bank, assignment: Assignment, out: Path, *, html: bool = T
         write(f"statements/{q.id}.md", statement(q, assignment.hints))
         write(f"work/{q.id}.py", q.starter.read_text(encoding="utf-8"))
         write(f"tests/{q.id}/test_public.py", q.public_tests.read_text(encoding="utf-8"))
-    write("conftest.py", _CONFTEST)
+    write("conftest.py", CONFTEST)
     write("pytest.ini", _PYTEST_INI)
     write("README.md", readme(assignment, bank, html))
     if html:
