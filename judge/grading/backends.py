@@ -24,6 +24,9 @@ from judge.model import Bank
 
 Overrides = dict[str, dict[str, Any]]  # question id -> limit name -> value
 BACKENDS = ("local", "ray")
+# Ray's switch for a single-machine instance: with it off, Ray takes 127.0.0.1 as the node's
+# address, so a local Ray listens on loopback only (never on the machine's network address).
+LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 
 
 class GradingWorker(Worker):
@@ -185,6 +188,8 @@ def ray_backend(bank_root: Path, workers: int | None, sandbox: str, overrides: O
     def run(tasks: list[Task]) -> Iterator[Outcome]:
         if not tasks:
             return
+        if not address:
+            os.environ.setdefault(LOOPBACK_ENV, "0")  # read when ray is first imported
         ray = _ray()
         started = False
         if not ray.is_initialized():
