@@ -394,3 +394,19 @@ def test_junit_xml_parses_and_counts(graded: Path) -> None:
     failure = suites["bob/double-it"].find("testcase/failure")
     assert failure is not None and "\\x1b[31mred" in (failure.text or "")  # escaped, not raw
     assert int(root.get("tests", "0")) == sum(int(s.get("tests", "0")) for s in suites.values())
+
+
+def test_every_assignment_field_and_grading_command_is_documented() -> None:
+    from judge.cli import cli
+    from judge.grading.assignment import QUESTION_KEYS, TOP_KEYS
+    from judge.model import LIMIT_FIELDS
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "grading.md").read_text()
+    for key in [*TOP_KEYS, *QUESTION_KEYS, *LIMIT_FIELDS]:
+        assert f"`{key}`" in guide, f"docs/grading.md does not document the field {key!r}"
+    for name in ("assignment", "export-student", "grade", "export", "report", "similarity",
+                 "gradescope"):
+        assert name in cli.commands and f"judge {name}" in guide, name
+    for option in cli.commands["grade"].params:
+        if option.name not in ("target", "submissions", "json_out", "run_dir", "jobs"):
+            assert f"--{option.name.replace('_', '-')}" in guide, option.name
