@@ -410,3 +410,25 @@ def test_every_assignment_field_and_grading_command_is_documented() -> None:
     for option in cli.commands["grade"].params:
         if option.name not in ("target", "submissions", "json_out", "run_dir", "jobs"):
             assert f"--{option.name.replace('_', '-')}" in guide, option.name
+
+
+def test_report_escapes_what_students_control(bank: Bank, assignment: Assignment,
+                                              tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from judge.grading.report import build_report
+
+    hostile = "<img src=x onerror=alert(1)>"
+    subs = write_class(tmp_path / "subs", {**CLASS, hostile: {"double-it.py": "RIGHT </pre>"}})
+    run(bank, assignment, subs, tmp_path / "run", FakeJudge())
+    with RunStore(tmp_path / "run") as store:
+        info = build_report(store, tmp_path / "report.html", threshold=0.0)
+    page = (tmp_path / "report.html").read_text()
+    assert info.students == 4 and hostile not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert page.count("<svg") == 3 and "<script" not in page
+    assert "\x1b" not in page and "\\x1b[31mred" in page  # control characters shown as escapes
+    empty = write_class(tmp_path / "none", {})
+    empty.mkdir(exist_ok=True)
+    run(bank, assignment, empty, tmp_path / "empty", FakeJudge())
+    with RunStore(tmp_path / "empty") as store:
+        assert build_report(store, tmp_path / "empty.html").students == 0
+    assert "No hidden test failed." in (tmp_path / "empty.html").read_text()

@@ -85,8 +85,9 @@ def verdicts_per_question(rows: Sequence[tuple[str, dict[str, int]]]) -> str:
     ax.invert_yaxis()
     ax.set_xlabel("students")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.15),
-              ncol=3, frameon=False, fontsize="small")
+    if kinds:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.15),
+                  ncol=3, frameon=False, fontsize="small")
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, "verdicts")
 

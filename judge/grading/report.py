@@ -20,7 +20,7 @@ from judge.grading.exports import Gradebook, gradebook, number
 from judge.grading.similarity import DEFAULT_THRESHOLD, Pair, find_pairs, segments
 from judge.grading.stats import Headline, headline
 from judge.grading.store import RunStore
-from judge.text import clip
+from judge.text import clip, safe
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_OUTPUT = 2000  # characters of a test's output shown per failing test
@@ -38,6 +38,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["number"] = number
+    env.filters["shown"] = safe  # control characters a student wrote, shown as \x.. escapes
     env.filters["percent"] = lambda x: f"{100 * x:.0f}%"
     return env
 
