@@ -2,7 +2,7 @@ import torch
 
 
 def prototypical_loss(support, support_labels, query, query_labels, n_way):
-    onehot_labels = torch.nn.functional.onehot_labels(support_labels, num_classes=n_way).to(support.dtype)
+    onehot_labels = torch.nn.functional.one_hot(support_labels, num_classes=n_way).to(support.dtype)
     sums = onehot_labels.T @ support
     centres = sums / onehot_labels.sum(dim=0).unsqueeze(1)
     d = torch.cdist(query, centres) ** 2
