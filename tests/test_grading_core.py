@@ -31,7 +31,7 @@ from judge.grading.assignment import (
     parse_assignment,
 )
 from judge.grading.exports import export, gradebook, gradescope_results, to_csv, to_json
-from judge.grading.grade import grade_class
+from judge.grading.grade import Summary, grade_class
 from judge.grading.layout import scan
 from judge.grading.store import RunStore
 from judge.model import Bank
@@ -112,7 +112,7 @@ CLASS = {
 
 
 def run(bank: Bank, assignment: Assignment, folder: Path, store_dir: Path, judge: FakeJudge,
-        force: bool = False) -> tuple[object, str]:
+        force: bool = False) -> tuple[Summary, str]:
     with RunStore(store_dir, create=True) as store:
         summary = grade_class(bank, assignment, scan(folder, assignment.ids), store, judge,
                               feedback="minimal", force=force)
@@ -259,11 +259,11 @@ def test_rerun_judges_only_what_is_new_or_changed(bank: Bank, assignment: Assign
     subs = write_class(tmp_path / "subs", CLASS)
     first = FakeJudge()
     summary, book = run(bank, assignment, subs, tmp_path / "run", first)
-    assert len(first.seen) == 5 and summary.judged == 5  # type: ignore[attr-defined]
+    assert len(first.seen) == 5 and summary.judged == 5
     assert all(t.feedback == "minimal" for t in first.seen)
     again = FakeJudge()
     summary, book2 = run(bank, assignment, subs, tmp_path / "run", again)
-    assert again.seen == [] and summary.reused == 5 and book2 == book  # type: ignore[attr-defined]
+    assert again.seen == [] and summary.reused == 5 and book2 == book
     # a late student and a changed file: exactly those are judged
     write_class(subs, {"dan": {"double-it.py": "RIGHT 4", "halve-it.py": "wrong"}})
     (subs / "cy" / "double-it.py").write_text("RIGHT now")
@@ -301,7 +301,7 @@ def test_an_interrupted_run_keeps_what_it_judged_and_resumes(bank: Bank, assignm
     _, whole = run(bank, assignment, subs, tmp_path / "whole", FakeJudge())
     cut = FakeJudge(stop_after=2)
     summary, _ = run(bank, assignment, subs, tmp_path / "cut", cut)
-    assert summary.interrupted and summary.judged == 2  # type: ignore[attr-defined]
+    assert summary.interrupted and summary.judged == 2
     rest = FakeJudge()
     _, resumed = run(bank, assignment, subs, tmp_path / "cut", rest)
     assert len(rest.seen) == 3 and resumed == whole
@@ -311,7 +311,7 @@ def test_judge_failures_are_rows_and_are_retried(bank: Bank, assignment: Assignm
                                                  tmp_path: Path) -> None:
     subs = write_class(tmp_path / "subs", CLASS)
     summary, book = run(bank, assignment, subs, tmp_path / "run", FakeJudge(fail={"RIGHT 3"}))
-    assert summary.failed == 1  # type: ignore[attr-defined]
+    assert summary.failed == 1
     assert "bob,5,,5*,halve-it: not judged: judge failure" in book
     retry = FakeJudge()
     _, book = run(bank, assignment, subs, tmp_path / "run", retry)
@@ -432,3 +432,15 @@ def test_report_escapes_what_students_control(bank: Bank, assignment: Assignment
     with RunStore(tmp_path / "empty") as store:
         assert build_report(store, tmp_path / "empty.html").students == 0
     assert "No hidden test failed." in (tmp_path / "empty.html").read_text()
+
+
+def test_a_changed_engine_invalidates_everything(bank: Bank, assignment: Assignment, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import judge.grading.grade as grading
+
+    subs = write_class(tmp_path / "subs", CLASS)
+    run(bank, assignment, subs, tmp_path / "run", FakeJudge())
+    monkeypatch.setattr(grading, "engine_fingerprint", lambda: "another engine")
+    after = FakeJudge()
+    summary, _ = run(bank, assignment, subs, tmp_path / "run", after)
+    assert len(after.seen) == 5 and summary.engine_changed

@@ -22,7 +22,7 @@ from judge.errors import UsageError
 from judge.grading.assignment import Assignment, load_assignment, single_question
 from judge.grading.backends import local_backend, ray_backend
 from judge.grading.exports import gradebook, gradescope_results, number, to_json
-from judge.grading.grade import grade_class, overrides_of
+from judge.grading.grade import Summary, grade_class, overrides_of
 from judge.grading.layout import Found, Scan, scan, scan_student
 from judge.grading.stats import headline
 from judge.grading.store import RunStore
@@ -144,10 +144,14 @@ def grade(ctx: click.Context, target: str, submissions: Path, run_dir: Path | No
         store.lock()
         bar = None
 
-        def on_plan(n: int) -> None:
+        def on_plan(plan: Summary) -> None:
             nonlocal bar
+            n = plan.planned
+            if plan.engine_changed:
+                click.echo("The judge's engine changed since this run was last graded: every "
+                           "stored result is judged again.")
             click.echo(f"To judge: {n} file(s) new or changed; "
-                       f"{len(found.judgeable) - n} stored result(s) reused"
+                       f"{plan.reused} stored result(s) reused"
                        + (f" ({backend}, {jobs or 'all'} worker(s))" if backend == "ray"
                           else f" ({min(workers, max(n, 1))} warm engine(s))"))
             if n:

@@ -240,11 +240,12 @@ def effective_question(q: Question, aq: AssignedQuestion) -> Question:
     return dataclasses.replace(q, limits=dataclasses.replace(q.limits, **aq.limits))
 
 
-def question_hash(q: Question, feedback: str) -> str:
+def question_hash(q: Question, feedback: str, engine: str = "") -> str:
     """What a stored result depends on besides the submission: the hidden tests, the reference
-    they compare against, the entry points, the limits in force and the feedback level. A change
-    to any of them invalidates exactly that question's stored results."""
-    digest = hashlib.sha256()
+    they compare against, the entry points, the limits in force, the feedback level and the
+    judge's engine (``engine``: a fingerprint of its code). A change to any of them invalidates
+    exactly the results it could change."""
+    digest = hashlib.sha256(engine.encode())
     for path in (q.hidden_tests, q.reference_solution):
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")

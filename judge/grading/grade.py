@@ -7,11 +7,14 @@ and missing questions are rows too, so every student has a row for every questio
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import judge.engine
 from judge.engine.pool import Outcome, Task
 from judge.grading.assignment import Assignment, effective_question, question_hash
 from judge.grading.backends import Judge, Overrides
@@ -20,6 +23,7 @@ from judge.grading.store import QuestionInfo, RunStore
 from judge.model import Bank
 
 INTERNAL = "Internal Error"
+ENGINE_DIR = Path(judge.engine.__file__).resolve().parent
 
 
 @dataclass
@@ -34,6 +38,17 @@ class Summary:
     absent: list[str] = field(default_factory=list)  # stored students not in this folder
     seconds: float = 0.0
     interrupted: bool = False
+    engine_changed: bool = False  # the judge's engine differs from the one of the last run
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """A hash of the judge's own code that verdicts depend on (the engine and the authors' API):
+    after an upgrade that changes it, stored verdicts are judged again."""
+    digest = hashlib.sha256()
+    for path in sorted([*ENGINE_DIR.glob("*.py"), ENGINE_DIR.parent / "testing.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def question_infos(bank: Bank, assignment: Assignment, feedback: str) -> list[QuestionInfo]:
@@ -41,8 +56,8 @@ def question_infos(bank: Bank, assignment: Assignment, feedback: str) -> list[Qu
     for aq in assignment.questions:
         q = effective_question(bank.questions[aq.id], aq)
         starter = q.starter.read_text(encoding="utf-8") if q.starter.is_file() else ""
-        infos.append(QuestionInfo(q.id, q.title, aq.points, aq.scoring, question_hash(q, feedback),
-                                  starter))
+        digest = question_hash(q, feedback, engine_fingerprint())
+        infos.append(QuestionInfo(q.id, q.title, aq.points, aq.scoring, digest, starter))
     return infos
 
 
@@ -63,13 +78,15 @@ def plan(store: RunStore, scan: Scan, hashes: dict[str, str], force: bool) -> li
 
 def grade_class(bank: Bank, assignment: Assignment, scan: Scan, store: RunStore, judge: Judge, *,
                 feedback: str, force: bool = False,
-                on_plan: Callable[[int], None] | None = None,
+                on_plan: Callable[[Summary], None] | None = None,
                 on_result: Callable[[Found, Outcome], None] | None = None) -> Summary:
     """Judge what ``scan`` holds that ``store`` lacks; store every result as it comes."""
     started = time.monotonic()
     infos = question_infos(bank, assignment, feedback)
     hashes = {i.id: i.hash for i in infos}
-    store.begin(assignment.text, assignment.title, str(Path(bank.root).resolve()), infos)
+    previous = store.meta("engine")
+    store.begin(assignment.text, assignment.title, str(Path(bank.root).resolve()), infos,
+                engine_fingerprint())
     store.record_scan(str(scan.root), scan.layout, scan.students, scan.ignored)
     for found in scan.refused:
         store.put(found.student, found.question, "refused", path=found.path, sha256=found.sha256,
@@ -80,11 +97,12 @@ def grade_class(bank: Bank, assignment: Assignment, scan: Scan, store: RunStore,
             if row is None or row["state"] != "missing":
                 store.put(student, qid, "missing", message="no file for this question")
     jobs = plan(store, scan, hashes, force)
-    summary = Summary(scan=scan, planned=len(jobs))
+    summary = Summary(scan=scan, planned=len(jobs),
+                      engine_changed=previous is not None and previous != engine_fingerprint())
     summary.reused = len(scan.judgeable) - len(jobs)
     summary.absent = sorted(set(store.students()) - set(scan.students))
     if on_plan is not None:
-        on_plan(len(jobs))
+        on_plan(summary)
     tasks = [Task(key=str(i), question=f.question, source=f.source or b"", suite="hidden",
                   feedback=feedback, filename=Path(f.path).name) for i, f in enumerate(jobs)]
     try:

@@ -153,9 +153,10 @@ class RunStore:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def begin(self, assignment_text: str, title: str, bank_root: str,
-              questions: list[QuestionInfo]) -> None:
+              questions: list[QuestionInfo], engine: str = "") -> None:
         """Record the assignment this run grades (it may have changed since the last run)."""
         with self.db:
+            self._set_meta("engine", engine)
             self._set_meta("assignment", assignment_text)
             self._set_meta("title", title)
             self._set_meta("bank", bank_root)
