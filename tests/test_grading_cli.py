@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from judge.bank.loader import load_bank
+from judge.bank.scaffold import new_question
 from judge.cli import cli
 from judge.grading.assignment import load_assignment
 from judge.grading.pack import CONFTEST, PUBLIC_SECTIONS
@@ -40,62 +41,52 @@ def run(*args: str, bank: Path = MINI) -> Result:
     return CliRunner().invoke(cli, ["--bank", str(bank), *args], catch_exceptions=False)
 
 
-def test_grade_a_folder_of_submissions(tmp_path: Path) -> None:
+def test_grade_a_flat_folder_with_hostile_files_among_honest_ones(tmp_path: Path) -> None:
+    """`judge grade QID DIR`, and issue 8: a link to the reference, a FIFO, a huge file, bad
+    UTF-8 and a name built to forge a terminal row, among honest files: each is a row, none is
+    followed, nothing prints raw, and the JSON keeps the text intact."""
     subs = tmp_path / "subs"
     subs.mkdir()
     shutil.copy(SOL / "reference.py", subs / "alice.py")
     shutil.copy(SOL / "wrong/reduction_mean.py", subs / "bob.py")
     (subs / "carol.py").write_text("import torch\n")
-    out = tmp_path / "grades.json"
-    result = run("grade", "distillation-loss", str(subs), "--run", str(tmp_path / "run"),
-                 "-j", "1", "--json", str(out))
-    assert result.exit_code == 0, result.output
-    assert "distillation-loss: 1/3 accepted" in result.output
-    assert "(flat layout): 3 file(s) matched (0 refused)" in result.output
-    data = json.loads(out.read_text())
-    docs = {s["student"]: s["questions"]["distillation-loss"]["document"] for s in data["students"]}
-    assert docs["alice"]["verdict"] == "Accepted"
-    assert docs["bob"]["verdict"] == "Wrong Answer"
-    assert docs["carol"]["verdict"] == "Compile Error"
-    for doc in docs.values():
-        jsonschema.validate(doc, SCHEMA)
-    again = run("grade", "distillation-loss", str(subs), "--run", str(tmp_path / "run"), "-j", "1",
-                "--json", str(out))
-    assert again.exit_code == 2 and "grades.json exists" in again.output  # never overwritten
-    reuse = run("grade", "distillation-loss", str(subs), "--run", str(tmp_path / "run"), "-j", "1")
-    assert "To judge: 0 file(s) new or changed; 3 stored result(s) reused" in reuse.output
-
-
-def test_hostile_files_each_get_a_row_and_print_safely(tmp_path: Path) -> None:
-    """Issue 8: a link to the reference, a FIFO, a huge file, bad UTF-8 and a name built to forge
-    a terminal row, among honest files: each is a row, none is followed, nothing prints raw."""
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    shutil.copy(SOL / "reference.py", subs / "honest.py")
     (subs / "linked.py").symlink_to(SOL / "reference.py")
     os.mkfifo(subs / "fifo.py")
     (subs / "huge.py").write_bytes(b"#" * (2 * 1024 * 1024))
     (subs / "latin.py").write_bytes(b"# caf\xe9\n")
     forged = "x\x1b[2K\rzed   13 of 13  Accepted\u202e"
     shutil.copy(SOL / "wrong/reversed_kl.py", subs / f"{forged}.py")
-    run_dir = tmp_path / "run"
-    result = run("grade", "distillation-loss", str(subs), "--run", str(run_dir), "-j", "1")
+    out, run_dir = tmp_path / "grades.json", tmp_path / "run"
+    result = run("grade", "distillation-loss", str(subs), "--run", str(run_dir), "-j", "1",
+                 "--json", str(out))
     assert result.exit_code == 0, result.output
+    assert "(flat layout): 8 file(s) matched (4 refused)" in result.output
+    assert "distillation-loss: 1/8 accepted" in result.output
     assert "\x1b" not in result.output and "\r" not in result.output and "\u202e" not in result.output
     assert "x\\x1b[2K\\x0dzed" in result.output
     assert "linked.py: the file is a symbolic link; only regular files are judged" in result.output
     assert "fifo.py: the file is not a regular file" in result.output
     assert "huge.py: the file is larger than 1024 KB" in result.output
     assert "latin.py: the file is not UTF-8 text" in result.output
-    gradebook = run("export", str(run_dir), "csv").output
-    rows = {r[0]: r for r in csv.reader(io.StringIO(gradebook))}
-    assert rows["honest"][1] == "1" and rows["linked"][1] == "0"
-    assert set(rows) == {"student", "(max)", "honest", "linked", "fifo", "huge", "latin", forged}
-    full = json.loads(run("export", str(run_dir), "json").output)
-    names = {s["student"] for s in full["students"]}
-    assert forged in names  # the JSON keeps the text intact
+    data = json.loads(out.read_text())
+    docs = {s["student"]: s["questions"]["distillation-loss"]["document"] for s in data["students"]}
+    assert docs["alice"]["verdict"] == "Accepted" and docs["linked"] is None
+    assert docs["bob"]["verdict"] == docs[forged]["verdict"] == "Wrong Answer"  # text intact
+    assert docs["carol"]["verdict"] == "Compile Error"
+    for doc in docs.values():
+        if doc is not None:
+            jsonschema.validate(doc, SCHEMA)
+    rows = {r[0]: r for r in csv.reader(io.StringIO(run("export", str(run_dir), "csv").output))}
+    assert rows["alice"][1] == "1" and rows["linked"][1] == "0"
+    assert set(rows) == {"student", "(max)", "alice", "bob", "carol", "linked", "fifo", "huge",
+                         "latin", forged}
     similar = run("similarity", str(run_dir), "--threshold", "0")
     assert similar.exit_code == 0 and "\x1b" not in similar.output
+    again = run("grade", "distillation-loss", str(subs), "--run", str(run_dir), "-j", "1",
+                "--json", str(out))
+    assert again.exit_code == 2 and "grades.json exists" in again.output  # never overwritten
+    reuse = run("grade", "distillation-loss", str(subs), "--run", str(run_dir), "-j", "1")
+    assert "To judge: 0 file(s) new or changed; 4 stored result(s) reused" in reuse.output
 
 
 def test_assignment_new_check_and_errors(tmp_path: Path) -> None:
@@ -191,17 +182,23 @@ def test_student_pack_holds_no_line_of_a_secret_file(tmp_path: Path) -> None:
 
 
 def test_student_pack_runs_its_visible_tests(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    shutil.copytree(MINI, bank)
+    new_question(bank, "double-it", "coding", "basics")
     pack = tmp_path / "pack"
-    assert run("assignment", "new", str(tmp_path / "a.toml"), "-q", "distillation-loss").exit_code == 0
-    assert run("export-student", str(tmp_path / "a.toml"), "--out", str(pack), "--no-html").exit_code == 0
+    assignment = tmp_path / "a.toml"
+    made = run("assignment", "new", str(assignment), "-q", "distillation-loss", "-q", "double-it",
+               bank=bank)
+    assert made.exit_code == 0, made.output
+    assert run("export-student", str(assignment), "--out", str(pack), "--no-html",
+               bank=bank).exit_code == 0
     assert not (pack / "site").exists()
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-rs"]
-    starter = subprocess.run(cmd, cwd=pack, capture_output=True, text=True, timeout=180)
-    assert starter.returncode == 1 and "1 failed, 1 skipped" in starter.stdout, starter.stdout
-    shutil.copy(SOL / "reference.py", pack / "work" / "distillation-loss.py")
-    solved = subprocess.run(cmd, cwd=pack, capture_output=True, text=True, timeout=180)
-    assert solved.returncode == 0 and "1 passed, 1 skipped" in solved.stdout, solved.stdout
-    assert "compares with the reference solution, which is not in this pack" in solved.stdout
+    shutil.copy(SOL / "reference.py", pack / "work" / "distillation-loss.py")  # double-it: starter
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-rfs"]
+    done = subprocess.run(cmd, cwd=pack, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "1 failed, 1 passed, 1 skipped" in done.stdout, done.stdout
+    assert "FAILED tests/double-it/test_public.py::test_worked_example" in done.stdout
+    assert "compares with the reference solution, which is not in this pack" in done.stdout
 
 
 def test_export_formats_and_gradescope(tmp_path: Path) -> None:
