@@ -203,7 +203,8 @@ def ray_backend(bank_root: Path, workers: int | None, sandbox: str, overrides: O
         try:
             count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             actor_class = ray.remote(num_cpus=1, max_restarts=1)(_RayJudge)
-            actors = [actor_class.remote(str(bank_root), sandbox, overrides)
+            # actors may run elsewhere, in another folder: the bank by absolute path
+            actors = [actor_class.remote(str(Path(bank_root).resolve()), sandbox, overrides)
                       for _ in range(min(count, len(tasks)))]
             yield from _dispatch(ray, actors, tasks, in_flight)
         finally:
