@@ -71,12 +71,17 @@ def rows(run_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    root = tmp_path_factory.mktemp("sample")
-    subs = root / "submissions"
-    shutil.copytree(SAMPLE / "submissions", subs, symlinks=True)
-    result = run("grade", str(ASSIGNMENT), str(subs), "--run", str(root / "run"), "-j", "2")
-    assert result.exit_code == 0, result.output
-    return subs, root / "run", result.output
+    # kept under a fixed name: if xdist runs another module's test in between and pytest sets
+    # this module fixture up again, the class is not graded twice
+    root = tmp_path_factory.getbasetemp() / "grading-sample"
+    subs, output = root / "submissions", root / "output.txt"
+    if not output.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(SAMPLE / "submissions", subs, symlinks=True)
+        result = run("grade", str(ASSIGNMENT), str(subs), "--run", str(root / "run"), "-j", "2")
+        assert result.exit_code == 0, result.output
+        output.write_text(result.output)
+    return subs, root / "run", output.read_text()
 
 
 def test_sample_class_verdicts_and_account(sample: tuple[Path, Path, str]) -> None:
