@@ -7,6 +7,7 @@ looping, refused and missing files; one local run is shared by every test of thi
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from click.testing import CliRunner, Result
 from judge.cli import cli
 from judge.grading.backends import LOOPBACK_ENV
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-sample")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-sample")]  # one worker, when honoured
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample-class"
@@ -71,16 +72,22 @@ def rows(run_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    # kept under a fixed name: if xdist runs another module's test in between and pytest sets
-    # this module fixture up again, the class is not graded twice
-    root = tmp_path_factory.getbasetemp() / "grading-sample"
+    # Graded once per test session: xdist may run this module's tests on both workers (or set
+    # the fixture up again after another module's test), so the run lives in the session's
+    # shared temporary folder and a lock makes the second worker wait for the first.
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "grading-sample"
+    root.mkdir(exist_ok=True)
     subs, output = root / "submissions", root / "output.txt"
-    if not output.exists():
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.copytree(SAMPLE / "submissions", subs, symlinks=True)
-        result = run("grade", str(ASSIGNMENT), str(subs), "--run", str(root / "run"), "-j", "2")
-        assert result.exit_code == 0, result.output
-        output.write_text(result.output)
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not output.exists():
+            shutil.rmtree(subs, ignore_errors=True)
+            shutil.rmtree(root / "run", ignore_errors=True)
+            shutil.copytree(SAMPLE / "submissions", subs, symlinks=True)
+            result = run("grade", str(ASSIGNMENT), str(subs), "--run", str(root / "run"), "-j", "2")
+            assert result.exit_code == 0, result.output
+            output.write_text(result.output)
     return subs, root / "run", output.read_text()
 
 
