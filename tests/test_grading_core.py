@@ -444,3 +444,12 @@ def test_a_changed_engine_invalidates_everything(bank: Bank, assignment: Assignm
     after = FakeJudge()
     summary, _ = run(bank, assignment, subs, tmp_path / "run", after)
     assert len(after.seen) == 5 and summary.engine_changed
+
+
+def test_an_interrupted_gradebook_says_what_is_not_judged_yet(bank: Bank, assignment: Assignment,
+                                                              tmp_path: Path) -> None:
+    subs = write_class(tmp_path / "subs", CLASS)
+    summary, book = run(bank, assignment, subs, tmp_path / "run", FakeJudge(stop_after=1))
+    assert summary.interrupted
+    rows = {r[0]: r for r in csv.reader(io.StringIO(book))}
+    assert rows["cy"][1:] == ["", "0", "0*", "double-it: not judged yet; halve-it: missing"]

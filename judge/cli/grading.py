@@ -94,8 +94,8 @@ def echo_headline(store: RunStore) -> None:
         click.echo("Slowest: " + "; ".join(
             f"{safe_line(x.student)}/{x.question} {x.seconds:.1f} s" for x in head.slowest))
     if head.incomplete:
-        click.echo(f"* {head.incomplete} student(s) have a result the judge could not produce; "
-                   "re-run `judge grade` to retry them.")
+        click.echo(f"* {head.incomplete} student(s) have a file not judged yet (an interrupted "
+                   "run, or a judge failure); run `judge grade` again to judge it.")
 
 
 @click.command()

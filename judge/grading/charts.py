@@ -21,7 +21,7 @@ VERDICT_COLOURS = {
 }
 OTHER = "#999999"
 NOT_JUDGED = {"missing": "#c8c8c8", "not judged: file refused": "#6e6e6e",
-              "not judged: judge failure": "#3d3d3d"}
+              "not judged: judge failure": "#3d3d3d", "not judged yet": "#e6e6e6"}
 BAR = "#0072B2"
 
 

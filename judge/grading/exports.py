@@ -29,7 +29,7 @@ _XML_BAD = re.compile("[\ufffe\uffff\ud800-\udfff]")
 class Cell:
     """One student's standing on one question."""
 
-    state: str  # judged, refused, missing, failed, or "none" (never scanned for this question)
+    state: str  # judged, refused, missing, failed, or "none" (no result yet: an interrupted run)
     verdict: str
     passed: int
     total: int
@@ -43,7 +43,7 @@ class Cell:
         if self.state == "judged":
             return f"{self.verdict} {self.passed}/{self.total}"
         return {"refused": "not judged: file refused", "missing": "missing",
-                "failed": "not judged: judge failure", "none": "missing"}[self.state]
+                "failed": "not judged: judge failure", "none": "not judged yet"}[self.state]
 
 
 @dataclass
@@ -58,7 +58,8 @@ class Gradebook:
         return sum(q.points for q in self.questions)
 
     def cell(self, student: str, qid: str) -> Cell:
-        return self.cells.get((student, qid), Cell("none", "", 0, 0, 0.0, "no file for this question"))
+        return self.cells.get((student, qid), Cell("none", "", 0, 0, None,
+                                                   "not judged yet: run `judge grade` again"))
 
     def total(self, student: str) -> float:
         return sum(self.cell(student, q.id).score or 0.0 for q in self.questions)

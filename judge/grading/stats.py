@@ -52,7 +52,7 @@ class Headline:
     questions: list[QuestionStats] = field(default_factory=list)
     tests: list[HiddenTestStats] = field(default_factory=list)  # most failed first
     slowest: list[Slow] = field(default_factory=list)
-    incomplete: int = 0  # students with a result the judge could not produce
+    incomplete: int = 0  # students with a file not judged yet (interrupted, or a judge failure)
 
     @property
     def mean(self) -> float:
