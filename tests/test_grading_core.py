@@ -453,3 +453,38 @@ def test_an_interrupted_gradebook_says_what_is_not_judged_yet(bank: Bank, assign
     assert summary.interrupted
     rows = {r[0]: r for r in csv.reader(io.StringIO(book))}
     assert rows["cy"][1:] == ["", "0", "0*", "double-it: not judged yet; halve-it: missing"]
+
+
+ORIGINAL = '''import torch
+
+
+def double_it(x):
+    """RIGHT"""
+    total = torch.zeros_like(x)
+    for step in range(2):
+        total = total + x * 1.0
+    scale = torch.ones_like(x).sum() / x.numel()
+    return (total * scale).to(x.dtype)
+'''
+
+
+def test_similarity_sees_through_renaming_and_ignores_the_starter(bank: Bank, tmp_path: Path) -> None:
+    pytest.importorskip("copydetect")
+    from judge.grading.similarity import find_pairs, segments
+
+    made = parse_assignment('title = "t"\n[[questions]]\nid = "double-it"\npoints = 1\n', "a", bank)
+    renamed = ORIGINAL.replace("total", "acc").replace("step", "i").replace("scale", "factor")
+    other = "import torch\n\n\ndef double_it(x):\n    '''RIGHT'''\n    return torch.add(x, x)\n"
+    starter = bank.questions["double-it"].starter.read_text()
+    subs = write_class(tmp_path / "subs", {
+        "ann": {"double-it.py": ORIGINAL}, "bob": {"double-it.py": renamed},
+        "cy": {"double-it.py": other}, "dee": {"double-it.py": starter},
+        "eve": {"double-it.py": starter + "\n"}})
+    run(bank, made, subs, tmp_path / "run", FakeJudge())
+    with RunStore(tmp_path / "run") as store:
+        pairs = find_pairs(store)
+        everything = find_pairs(store, threshold=0.0)
+    assert [(p.a, p.b) for p in pairs] == [("ann", "bob")] and pairs[0].similarity > 0.9
+    assert ("dee", "eve") not in {(p.a, p.b) for p in everything}  # the starter is boilerplate
+    pieces = segments(ORIGINAL, pairs[0].spans_a)
+    assert "".join(text for text, _ in pieces) == ORIGINAL and any(hit for _, hit in pieces)
