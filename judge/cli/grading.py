@@ -30,6 +30,7 @@ from judge.model import Bank
 from judge.text import safe_line
 
 LIST_LIMIT = 20  # refused, ignored and missing entries shown before "... and N more"
+TABLE_LIMIT = 100  # students shown in the terminal's gradebook table
 
 
 def load_target(bank: Bank, target: str, feedback: str | None) -> Assignment:
@@ -73,13 +74,16 @@ def echo_headline(store: RunStore) -> None:
     width = min(max([len(safe_line(s)) for s in book.students] + [7]), 30)
     ids = [q.id for q in book.questions]
     click.echo(f"{'student':<{width}}  " + "  ".join(f"{i[:14]:>14}" for i in ids) + "     total")
-    for s in book.students:
+    for s in book.students[:TABLE_LIMIT]:
         name = safe_line(s)
         name = name if len(name) <= width else name[: width - 3] + "..."
         cells = [book.cell(s, q) for q in ids]
         text = "  ".join(f"{(number(c.score) if c.score is not None else '?'):>14}" for c in cells)
         mark = "" if book.complete(s) else " *"
         click.echo(f"{name:<{width}}  {text}  {number(book.total(s)):>8}{mark}")
+    if len(book.students) > TABLE_LIMIT:
+        click.echo(f"... and {len(book.students) - TABLE_LIMIT} more (every student: `judge export "
+                   f"{store.dir} csv`)")
     click.echo("")
     click.echo(f"{head.students} student(s); mean {number(head.mean)}, median {number(head.median)} "
                f"of {number(head.max_points)} points")
