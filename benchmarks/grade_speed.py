@@ -9,7 +9,8 @@ known-wrong variants, each file made unique by a comment so nothing is shared or
    and whether those two agree;
 3. a re-run of the 1,000 with nothing changed (every result reused from the run store).
 
-Wall times are of the whole command (start-up included), measured from outside.
+Wall times are of the whole command (start-up included), measured from outside; CPU is the user
+and system time of its process tree, the figure to read on a machine busy with other work.
 
 Usage: python benchmarks/grade_speed.py [--question distillation-loss] [--bank .] [--skip-1000]
        [--skip-ray] [--sandbox auto]
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -38,17 +40,29 @@ def make_class(folder: Path, sources: list[Path], count: int) -> None:
         (folder / f"student_{i:05d}.py").write_text(f"# student {i}\n{text}", encoding="utf-8")
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of the last command's process tree
+
+
 def grade(bank: Path, question: str, folder: Path, run: Path, extra: list[str],
           sandbox: str) -> float:
     cmd = [PY, "-m", "judge", "--bank", str(bank), "grade", question, str(folder), "--run", str(run),
            "--sandbox", sandbox, *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
         raise SystemExit(f"`{' '.join(cmd)}` exited {proc.returncode}")
     return took
+
+
+def cpu() -> str:
+    """The CPU the last command used: on a busy machine, the figure that does not depend on
+    what else runs (its wall time on an idle machine is about this, divided by the engines)."""
+    return f"CPU {CPU[-1]:6.1f} s"
 
 
 def timed(bank: Path, *args: str) -> float:
@@ -99,10 +113,10 @@ def main() -> None:
     try:
         make_class(work / "c100", sources, 100)
         t1 = grade(args.bank, q.id, work / "c100", work / "r100-j1", ["-j", "1"], args.sandbox)
+        print(f"1. 100 submissions, -j 1: {t1:6.1f} s ({100 / t1:5.1f}/s)  {cpu()}")
         t2 = grade(args.bank, q.id, work / "c100", work / "r100-j2", ["-j", "2"], args.sandbox)
+        print(f"   100 submissions, -j 2: {t2:6.1f} s ({100 / t2:5.1f}/s)  {cpu()}   target <= 10 s")
         same = results(work / "r100-j1") == results(work / "r100-j2")
-        print(f"1. 100 submissions, -j 1: {t1:6.1f} s ({100 / t1:5.1f}/s)")
-        print(f"   100 submissions, -j 2: {t2:6.1f} s ({100 / t2:5.1f}/s)   target <= 10 s")
         print(f"   identical results -j 1 vs -j 2: {same}   ({verdicts(work / 'r100-j1')})")
         print(f"   then `judge similarity`: {timed(args.bank, 'similarity', str(work / 'r100-j1')):.1f} s, "
               f"`judge report`: {timed(args.bank, 'report', str(work / 'r100-j1')):.1f} s")
@@ -111,13 +125,15 @@ def main() -> None:
         make_class(work / "c1000", sources, 1000)
         tl = grade(args.bank, q.id, work / "c1000", work / "r1000-local", ["-j", str(cores)],
                    args.sandbox)
-        print(f"2. 1,000 submissions, local backend -j {cores}: {tl:6.1f} s ({1000 / tl:5.1f}/s)")
+        print(f"2. 1,000 submissions, local backend -j {cores}: {tl:6.1f} s ({1000 / tl:5.1f}/s)  "
+              f"{cpu()}")
         if not args.skip_ray:
             tr = grade(args.bank, q.id, work / "c1000", work / "r1000-ray",
                        ["--backend", "ray", "-j", str(cores)], args.sandbox)
+            ray_cpu = cpu()
             same = results(work / "r1000-local") == results(work / "r1000-ray")
             print(f"   1,000 submissions, local Ray ({cores} actors, loopback): {tr:6.1f} s "
-                  f"({1000 / tr:5.1f}/s)")
+                  f"({1000 / tr:5.1f}/s)  {ray_cpu} (Ray's own daemons not counted)")
             print(f"   identical results local vs Ray: {same}")
         tre = grade(args.bank, q.id, work / "c1000", work / "r1000-local", ["-j", str(cores)],
                     args.sandbox)
