@@ -105,8 +105,9 @@ def grade_class(bank: Bank, assignment: Assignment, scan: Scan, store: RunStore,
         on_plan(summary)
     tasks = [Task(key=str(i), question=f.question, source=f.source or b"", suite="hidden",
                   feedback=feedback, filename=Path(f.path).name) for i, f in enumerate(jobs)]
+    outcomes = judge(tasks)
     try:
-        for outcome in judge(tasks):
+        for outcome in outcomes:
             found = jobs[int(outcome.key)]
             if outcome.error:
                 summary.failed += 1
@@ -121,5 +122,9 @@ def grade_class(bank: Bank, assignment: Assignment, scan: Scan, store: RunStore,
                 on_result(found, outcome)
     except KeyboardInterrupt:
         summary.interrupted = True
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # stop the backend now: its workers, engines or Ray actors
     summary.seconds = time.monotonic() - started
     return summary
