@@ -69,7 +69,7 @@ def local_backend(bank_root: Path, workers: int, sandbox: str, overrides: Overri
     def run(tasks: list[Task]) -> Iterator[Outcome]:
         if not tasks:
             return
-        if workers <= 1:
+        if min(workers, len(tasks)) <= 1:
             worker = GradingWorker(bank_root, sandbox, overrides)
             try:
                 with _DeferredInterrupt() as ctrl_c:
