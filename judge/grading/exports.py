@@ -129,7 +129,8 @@ def to_json(store: RunStore, book: Gradebook) -> dict[str, Any]:
             cell = book.cell(student, q.id)
             row = rows.get((student, q.id))
             per_q[q.id] = {
-                "state": cell.state, "path": cell.path, "sha256": row.sha256 if row else "",
+                "state": cell.state, "path": cell.path,
+                "sha256": row.sha256 if row and row.state in ("judged", "failed") else "",
                 "verdict": cell.verdict or None, "passed": cell.passed, "total": cell.total,
                 "score": cell.score, "points": q.points, "message": cell.message or None,
                 "document": store.document(student, q.id),
