@@ -25,6 +25,7 @@ from judge.text import clip, safe
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_OUTPUT = 2000  # characters of a test's output shown per failing test
 TOP_TESTS = 15
+MAX_PAIRS = 100  # similar pairs shown side by side (`judge similarity` lists them all)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,13 @@ def context(store: RunStore, book: Gradebook, head: Headline, pairs: list[Pair],
         "students": [_student(store, book, s, anchors[s]) for s in book.students],
         "anchors": anchors,
         "similarity": similarity,
+        "pairs_total": len(pairs),
         "pairs": [{
             "question": p.question, "a": p.a, "b": p.b, "score": p.similarity,
             "a_anchor": anchors.get(p.a, ""), "b_anchor": anchors.get(p.b, ""),
             "left": segments(sources.get((p.a, p.question), ""), p.spans_a),
             "right": segments(sources.get((p.b, p.question), ""), p.spans_b),
-        } for p in pairs],
+        } for p in pairs[:MAX_PAIRS]],
         "ignored": store.last_ignored(),
     }
 
