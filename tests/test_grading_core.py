@@ -488,3 +488,13 @@ def test_similarity_sees_through_renaming_and_ignores_the_starter(bank: Bank, tm
     assert ("dee", "eve") not in {(p.a, p.b) for p in everything}  # the starter is boilerplate
     pieces = segments(ORIGINAL, pairs[0].spans_a)
     assert "".join(text for text, _ in pieces) == ORIGINAL and any(hit for _, hit in pieces)
+
+
+def test_statement_shows_hints_only_when_the_assignment_says_so(mini_bank: Bank) -> None:
+    from judge.grading.pack import statement
+
+    q = mini_bank.questions["distillation-loss"]
+    plain, hinted = statement(q, False), statement(q, True)
+    assert "## Problem" in plain and "## Hints" not in plain and "## Explanation" not in plain
+    assert "## Hints" in hinted and q.section("Hints").strip() in hinted
+    assert "`distillation_loss`" in plain and "Hinton" in plain  # entry point and references
