@@ -113,7 +113,8 @@ def echo_headline(store: RunStore) -> None:
               help="local processes, or Ray actors (needs the ray extra).")
 @click.option("--ray-address", default=None,
               help="A Ray cluster to join (e.g. auto or ray://HOST:10001); default: a local Ray.")
-@click.option("--force", is_flag=True, help="Re-judge every file, even unchanged ones.")
+@click.option("--force", is_flag=True,
+              help="Re-judge every file, even unchanged ones (and overwrite --json).")
 @click.option("--feedback", type=click.Choice(["minimal", "full"]), default=None,
               help="Messages students get (default: the assignment's, else minimal).")
 @click.option("--layout", type=click.Choice(["auto", "per-student", "flat"]), default="auto",
