@@ -48,8 +48,14 @@ class GradingWorker(Worker):
         """Start the sandbox, import the judge's side meanwhile, and wait until both are ready,
         so the first submission's time is its own."""
         engine = self._engine_ready()  # the sandbox's warm process starts importing torch
+        import torch
+
         import judge.engine.runner  # noqa: F401 - this process imports torch and pytest meanwhile
 
+        # One thread for the trusted side's tensors (references, comparisons): they are small,
+        # and with one engine per core, more threads only contend (measured: half the CPU per
+        # submission). The sandbox already runs with one; Ray gives its actors one too.
+        torch.set_num_threads(1)
         engine.info  # noqa: B018 - blocks until the sandbox is ready
 
     def outcome(self, task: Task) -> Outcome:
