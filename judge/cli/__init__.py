@@ -41,20 +41,24 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 
 
 from judge.cli import (  # noqa: E402 - after the group exists
+    assignments,
     authoring,
     doctor,
     grading,
     interview,
     loop,
     practice,
+    runs,
     site,
     translation,
 )
 
 for _command in (practice.list_cmd, practice.show, practice.start, practice.test, practice.submit,
                  practice.answer, practice.progress, practice.history, loop.watch, loop.next_cmd,
-                 loop.review, interview.interview, grading.grade, authoring.check, authoring.new,
-                 site.site, doctor.doctor, translation.translation):
+                 loop.review, interview.interview, grading.grade, grading.gradescope,
+                 assignments.assignment, assignments.export_student, runs.export, runs.report,
+                 runs.similarity, authoring.check, authoring.new, site.site, doctor.doctor,
+                 translation.translation):
     cli.add_command(_command)
 
 

@@ -1,0 +1,1 @@
+../ada/distillation-loss.py
