@@ -47,13 +47,29 @@ class Outcome:
     worker: int = 0
 
 
+Overrides = dict[str, dict[str, Any]]  # question id -> limit name -> value
+
+
 class Worker:
-    """A warm engine and the bank it judges against."""
+    """A warm engine and the bank it judges against, with optional per-question limit overrides
+    (an assignment's)."""
 
-    def __init__(self, bank_root: Path | str, sandbox: str = "auto") -> None:
+    def __init__(self, bank_root: Path | str, sandbox: str = "auto",
+                 overrides: Overrides | None = None) -> None:
+        from dataclasses import replace
+
         from judge.bank.loader import load_bank
+        from judge.model import Bank
 
-        self.bank = load_bank(bank_root)
+        bank = load_bank(bank_root)
+        if overrides:
+            questions = dict(bank.questions)
+            for qid, limits in overrides.items():
+                if qid in questions and limits:
+                    q = questions[qid]
+                    questions[qid] = replace(q, limits=replace(q.limits, **limits))
+            bank = Bank(bank.root, questions)
+        self.bank = bank
         self.sandbox = sandbox
         self._engine: Any = None
 
@@ -64,8 +80,18 @@ class Worker:
             self._engine = Engine(self.sandbox)
         return self._engine
 
+    def warm(self) -> None:
+        """Start the sandbox and import the judge's own side meanwhile; return when both are
+        ready, so that the first submission's time is its own."""
+        engine = self._engine_ready()  # the sandbox's warm process starts importing torch
+        import judge.engine.runner  # noqa: F401 - torch and pytest, in this process, meanwhile
+
+        engine.info  # noqa: B018 - blocks until the sandbox is ready
+
     def judge(self, task: Task) -> dict[str, Any]:
         """Judge ``task``; one retry on a fresh engine if the sandbox itself failed."""
+        from dataclasses import replace
+
         from judge.engine.results import to_document
         from judge.engine.runner import run_suite
 
@@ -73,8 +99,6 @@ class Worker:
         if question is None:
             raise JudgeError(f"unknown question {task.question!r} in {self.bank.root}")
         if task.limits:
-            from dataclasses import replace
-
             overrides: dict[str, Any] = dict(task.limits)
             question = replace(question, limits=replace(question.limits, **overrides))
         for attempt in (1, 2):
@@ -90,6 +114,14 @@ class Worker:
                     raise
         raise AssertionError("unreachable")
 
+    def outcome(self, task: Task) -> Outcome:
+        """Judge ``task``; any failure of the judge itself becomes the outcome's ``error``, so
+        that one task never stops the others."""
+        try:
+            return Outcome(task.key, self.judge(task), worker=os.getpid())
+        except Exception as exc:  # noqa: BLE001 - reported per task, retried by the caller
+            return Outcome(task.key, error=f"{type(exc).__name__}: {exc}", worker=os.getpid())
+
     def close(self) -> None:
         if self._engine is not None:
             try:
@@ -103,21 +135,18 @@ class Worker:
 _WORKER: Worker | None = None
 
 
-def _init(bank_root: str, sandbox: str) -> None:
+def _init(bank_root: str, sandbox: str, overrides: Overrides | None) -> None:
     global _WORKER
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER = Worker(bank_root, sandbox)
-    _WORKER._engine_ready()
+    _WORKER = Worker(bank_root, sandbox, overrides)
+    _WORKER.warm()
 
 
 def _work(task: Task) -> Outcome:
     assert _WORKER is not None
-    try:
-        return Outcome(task.key, _WORKER.judge(task), worker=os.getpid())
-    except JudgeError as exc:
-        return Outcome(task.key, error=str(exc), worker=os.getpid())
+    return _WORKER.outcome(task)
 
 
 def default_workers() -> int:
@@ -125,41 +154,38 @@ def default_workers() -> int:
 
 
 def judge_all(bank_root: Path | str, tasks: Iterable[Task], workers: int = 1,
-              sandbox: str = "auto") -> Iterator[Outcome]:
+              sandbox: str = "auto", overrides: Overrides | None = None) -> Iterator[Outcome]:
     """Judge every task; yield outcomes as they complete (in completion order).
 
     ``workers=1`` judges in this process on one warm engine; more start that many worker
-    processes, each with its own engine. Closing the iterator early (or Ctrl-C in the caller)
-    cancels what has not started; what was yielded is complete.
+    processes, each with its own engine. No task's failure stops the others: a judge failure is
+    that task's ``error``, and if a worker process dies, every task not yet done gets one.
+    Closing the iterator early (or Ctrl-C in the caller) cancels what has not started; what was
+    yielded is complete.
     """
     if workers <= 1:
-        worker = Worker(bank_root, sandbox)
+        worker = Worker(bank_root, sandbox, overrides)
         try:
             for task in tasks:
-                try:
-                    yield Outcome(task.key, worker.judge(task))
-                except JudgeError as exc:
-                    yield Outcome(task.key, error=str(exc))
+                yield worker.outcome(task)
         finally:
             worker.close()
         return
     ctx = multiprocessing.get_context("spawn")  # never fork a process that imported torch
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                  initargs=(str(bank_root), sandbox))
+                                  initargs=(str(bank_root), sandbox, overrides))
     try:
         pending = {pool.submit(_work, task): task for task in tasks}
         for future in cf.as_completed(pending):
-            task = pending[future]
+            task = pending.pop(future)
             try:
                 yield future.result()
-            except cf.process.BrokenProcessPool as exc:
-                raise SandboxError(f"a grading worker process died ({exc})",
-                                   "Re-run: finished results are kept.") from None
+            except cf.process.BrokenProcessPool:
+                yield Outcome(task.key, error="a judging worker process died")
+                for other in pending.values():
+                    yield Outcome(other.key, error="a judging worker process died")
+                return
             except Exception as exc:  # noqa: BLE001 - a worker-side bug is the judge's failure
                 yield Outcome(task.key, error=f"{type(exc).__name__}: {exc}")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-
-

@@ -376,6 +376,8 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
             if mod is not None and str(getattr(mod, "__file__", "") or "").startswith(
                     str(question.directory)):
                 del sys.modules[name]
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # Ctrl-C: pytest caught it; a partial run is not a verdict
     info = engine.info
     report = Report(question=question.id, suite=suite, verdict=ACCEPTED, tests=collector.results,
                     seconds=time.monotonic() - started, limits=question.limits,

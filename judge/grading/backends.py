@@ -8,9 +8,6 @@ others: a worker that dies turns its tasks into judge failures, which the next r
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import dataclasses
-import multiprocessing
 import os
 import signal
 import threading
@@ -18,52 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from judge.engine.pool import Outcome, Task, Worker
+from judge.engine.pool import Outcome, Overrides, Task, Worker, judge_all
 from judge.errors import UsageError
-from judge.model import Bank
 
-Overrides = dict[str, dict[str, Any]]  # question id -> limit name -> value
 BACKENDS = ("local", "ray")
 # Ray's switch for a single-machine instance: with it off, Ray takes 127.0.0.1 as the node's
 # address, so a local Ray listens on loopback only (never on the machine's network address).
 LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 
 
-class GradingWorker(Worker):
-    """A warm engine judging against the bank with an assignment's per-question limits."""
-
-    def __init__(self, bank_root: Path | str, sandbox: str = "auto",
-                 overrides: Overrides | None = None) -> None:
-        super().__init__(bank_root, sandbox)
-        if overrides:
-            questions = dict(self.bank.questions)
-            for qid, limits in overrides.items():
-                if qid in questions and limits:
-                    q = questions[qid]
-                    questions[qid] = dataclasses.replace(
-                        q, limits=dataclasses.replace(q.limits, **limits))
-            self.bank = Bank(self.bank.root, questions)
-
-    def warm(self) -> None:
-        """Start the sandbox, import the judge's side meanwhile, and wait until both are ready,
-        so the first submission's time is its own."""
-        engine = self._engine_ready()  # the sandbox's warm process starts importing torch
-        import torch
-
-        import judge.engine.runner  # noqa: F401 - this process imports torch and pytest meanwhile
-
-        # One thread for the trusted side's tensors (references, comparisons): they are small,
-        # and with one engine per core, more threads only contend (measured: half the CPU per
-        # submission). The sandbox already runs with one; Ray gives its actors one too.
-        torch.set_num_threads(1)
-        engine.info  # noqa: B018 - blocks until the sandbox is ready
-
-    def outcome(self, task: Task) -> Outcome:
-        """Judge ``task``; any failure of the judge itself becomes the outcome's ``error``."""
-        try:
-            return Outcome(task.key, self.judge(task), worker=os.getpid())
-        except Exception as exc:  # noqa: BLE001 - one task's judge failure must not stop the run
-            return Outcome(task.key, error=f"{type(exc).__name__}: {exc}", worker=os.getpid())
+GradingWorker = Worker  # a warm engine with the assignment's limit overrides
 
 
 Judge = Callable[[list[Task]], Iterator[Outcome]]
@@ -119,43 +80,10 @@ class _DeferredInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-_WORKER: GradingWorker | None = None
-
-
-def _init(bank_root: str, sandbox: str, overrides: Overrides) -> None:
-    global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER = GradingWorker(bank_root, sandbox, overrides)
-    _WORKER.warm()
-
-
-def _work(task: Task) -> Outcome:
-    assert _WORKER is not None
-    return _WORKER.outcome(task)
-
-
 def _process_pool(bank_root: Path, tasks: list[Task], workers: int, sandbox: str,
                   overrides: Overrides) -> Iterator[Outcome]:
-    ctx = multiprocessing.get_context("spawn")  # never fork a process that imported torch
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                  initargs=(str(bank_root), sandbox, overrides))
-    try:
-        pending = {pool.submit(_work, task): task for task in tasks}
-        for future in cf.as_completed(pending):
-            task = pending.pop(future)
-            try:
-                yield future.result()
-            except cf.process.BrokenProcessPool:
-                # a worker process died: every task not yet done is a judge failure, retried
-                # by the next run; nothing already yielded is lost
-                yield Outcome(task.key, error="a grading worker process died")
-                for other in pending.values():
-                    yield Outcome(other.key, error="a grading worker process died")
-                return
-            except Exception as exc:  # noqa: BLE001 - a worker-side bug is the judge's failure
-                yield Outcome(task.key, error=f"{type(exc).__name__}: {exc}")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # a worker that dies turns its tasks into judge failures, retried by the next run
+    yield from judge_all(bank_root, tasks, workers, sandbox, overrides)
 
 
 # -- Ray
