@@ -162,3 +162,43 @@ def test_evaluate_leaves_model_in_eval_mode(submission):
 
     flags = submission.run(probe)
     assert not any(flags), "after evaluate() dropout/BatchNorm layers are still in training mode"
+
+
+def test_finetune_from_a_model_in_eval_mode(submission, reference):
+    def probe(m):
+        model = _pretrained(m, 19, dropout=0.5)
+        model.eval()                      # as it is right after evaluate()
+        x, y = _data(12, 20)
+        torch.manual_seed(21)             # dropout masks
+        history = m.finetune(model, x, y, epochs=2, lr=0.1, batch_size=4)
+        return {"history": _floats(history), "head": _state(model.head)}
+
+    assert_close(submission.run(probe), reference.run(probe), rtol=1e-4, atol=1e-5,
+                 name="losses and head after fine-tuning a model handed over in eval mode")
+
+
+def _far_data(seed):
+    """Features 1000 times the usual scale: logits differ by hundreds."""
+    x, y = _data(6, seed)
+    return x * 1000.0, y
+
+
+def test_training_losses_with_logits_hundreds_apart(submission, reference):
+    def probe(m):
+        model = _pretrained(m, 23)
+        x, y = _far_data(24)
+        torch.manual_seed(25)
+        return m.finetune(model, x, y, epochs=1, lr=0.01, batch_size=3)
+
+    assert_close(submission.run(probe), reference.run(probe), rtol=1e-4, atol=1e-5,
+                 name="mean training loss with logits hundreds apart")
+
+
+def test_evaluate_with_logits_hundreds_apart(submission, reference):
+    def probe(m):
+        model = _pretrained(m, 26)
+        x, y = _far_data(27)
+        return m.evaluate(model, x, y, batch_size=4)
+
+    assert_close(submission.run(probe), reference.run(probe), rtol=1e-5, atol=1e-6,
+                 name="evaluate() loss and accuracy with logits hundreds apart")

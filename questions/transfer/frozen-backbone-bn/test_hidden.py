@@ -30,11 +30,17 @@ def _backbone_state(model):
     return {k: v.detach().clone() for k, v in model.backbone.state_dict().items()}
 
 
-def _train(m, *, steps=15, lr=0.5, weight_decay=0.0, dropout=0.0, classes=3, n=12, seed=0):
+def _train(m, *, steps=15, lr=0.5, weight_decay=0.0, dropout=0.0, classes=3, n=12, seed=0,
+           defaults=False):
+    """Train the head; with defaults=True, dropout and weight_decay are left to their defaults."""
     bb = _pretrained_backbone(m, seed)
     torch.manual_seed(seed + 10)
-    model = m.LinearProbe(bb, classes, dropout=dropout)
-    opt = m.make_head_optimizer(model, lr=lr, weight_decay=weight_decay)
+    if defaults:
+        model = m.LinearProbe(bb, classes)
+        opt = m.make_head_optimizer(model, lr=lr)
+    else:
+        model = m.LinearProbe(bb, classes, dropout=dropout)
+        opt = m.make_head_optimizer(model, lr=lr, weight_decay=weight_decay)
     x, y = _data(n, classes, seed + 20)
     before = _backbone_state(model)
     head_before = [p.detach().clone() for p in model.head.parameters()]
@@ -247,3 +253,27 @@ def test_single_image_batch_matches_reference(submission, reference):
 
     assert_close(submission.run(probe), reference.run(probe),
                  name="logits of shape (1, num_classes) for a batch of one image in train() mode")
+
+
+def test_training_with_default_dropout_and_weight_decay_matches_reference(submission, reference):
+    probe = lambda m: _train(m, seed=17, steps=6, lr=0.3, defaults=True)["head_after"]  # noqa: E731
+    # the reference trains with dropout=0.0 and weight_decay=0.0, the defaults the statement fixes
+    expected = reference.run(lambda m: _train(m, seed=17, steps=6, lr=0.3)["head_after"])
+    assert_close(submission.run(probe), expected, rtol=1e-4, atol=1e-5,
+                 name="head parameters after training with LinearProbe(backbone, num_classes) "
+                      "and make_head_optimizer(model, lr)")
+
+
+def test_new_probe_is_in_train_state(submission):
+    def probe(m):
+        bb = _pretrained_backbone(m, 18)          # handed over in training mode
+        model = m.LinearProbe(bb, 3, dropout=0.2)
+        return {"model": model.training,
+                "head": [mod.training for mod in model.head.modules()],
+                "backbone": [mod.training for mod in model.backbone.modules()]}
+
+    got = submission.run(probe)
+    expect(got["model"] and all(got["head"]), "a new LinearProbe's head mode",
+           f"training flags of the head's modules: {got['head']}")
+    expect(not any(got["backbone"]), "a new LinearProbe's backbone mode",
+           f"training flags of the backbone's modules: {got['backbone']}")

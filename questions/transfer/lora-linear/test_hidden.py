@@ -151,3 +151,37 @@ def test_float64_base_layer(submission, reference):
     got, want = submission.run(probe), reference.run(probe)
     assert got["A_dtype"] == "torch.float64", "lora_A should take the dtype of the base weight"
     assert_close(got, want, rtol=1e-9, atol=1e-10, name="float64 LoRA layer")
+
+
+def test_default_init_std(submission):
+    """Built without init_std: lora_A's 512 entries are N(0, 0.02^2), so the bounds and the false
+    rejection (< 1e-7) of test_initialisation_shapes_and_values apply."""
+    def probe(m):
+        torch.manual_seed(21)
+        return m.LoRALinear(nn.Linear(64, 32), r=8, alpha=16.0).lora_A.detach()
+
+    a = submission.run(probe)
+    assert_like(a, torch.zeros(8, 64), name="lora_A built with the default init_std")
+    a = a.double()
+    expect(0.016 < float(a.std()) < 0.024 and abs(float(a.mean())) < 0.005,
+           "lora_A at initialisation with the default init_std (Gaussian, std 0.02)",
+           f"std {float(a.std()):.4f}, mean {float(a.mean()):.4f}")
+
+
+def test_gradient_reaches_the_input(submission):
+    d_in, d_out, r, alpha, seed = 7, 5, 2, 4.0, 22
+    torch.manual_seed(seed)
+    base = nn.Linear(d_in, d_out)                 # the same seeded base layer as _layer builds
+    a, b = randn(r, d_in, seed=seed + 1), randn(d_out, r, seed=seed + 2)
+    c = randn(3, d_out, seed=23)                  # the loss is sum(c * h)
+    x = randn(3, d_in, seed=24)
+    # dL/dx = c (W0 + (alpha / r) B A), written out here
+    expected = c @ (base.weight.detach() + (alpha / r) * (b @ a))
+
+    def probe(m):
+        layer = _layer(m, d_in=d_in, d_out=d_out, r=r, alpha=alpha, seed=seed)
+        xg = x.clone().requires_grad_(True)
+        (layer(xg) * c).sum().backward()
+        return xg.grad
+
+    assert_close(submission.run(probe), expected, name="gradient of sum(c * h) with respect to the input x")

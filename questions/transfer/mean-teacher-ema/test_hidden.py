@@ -125,3 +125,16 @@ def test_consistency_gradient_reaches_student_only(submission, reference):
     got, want = submission.run(probe), reference.run(probe)
     assert_close(got["teacher"], want["teacher"], name="gradient on the teacher logits (must be none)")
     assert_close(got["student"], want["student"], name="gradient on the student logits")
+
+
+def test_default_alpha_max(submission, reference):
+    def probe(m):
+        teacher, student = _pair(6)
+        alphas = [m.ema_update(teacher, student, step) for step in [9, 99, 1000]]
+        return {"alphas": alphas, "teacher": _state(teacher)}
+
+    # the reference is called with alpha_max=0.99, the default the statement fixes
+    expected = reference.run(lambda m: _after_updates(m, [9, 99, 1000], 0.99, seed=6))
+    assert_close(submission.run(probe), expected,
+                 name="alphas and teacher state from ema_update(teacher, student, step) "
+                      "at steps 9, 99, 1000 (default alpha_max)")
