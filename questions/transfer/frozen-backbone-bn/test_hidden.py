@@ -262,18 +262,3 @@ def test_training_with_default_dropout_and_weight_decay_matches_reference(submis
     assert_close(submission.run(probe), expected, rtol=1e-4, atol=1e-5,
                  name="head parameters after training with LinearProbe(backbone, num_classes) "
                       "and make_head_optimizer(model, lr)")
-
-
-def test_new_probe_is_in_train_state(submission):
-    def probe(m):
-        bb = _pretrained_backbone(m, 18)          # handed over in training mode
-        model = m.LinearProbe(bb, 3, dropout=0.2)
-        return {"model": model.training,
-                "head": [mod.training for mod in model.head.modules()],
-                "backbone": [mod.training for mod in model.backbone.modules()]}
-
-    got = submission.run(probe)
-    expect(got["model"] and all(got["head"]), "a new LinearProbe's head mode",
-           f"training flags of the head's modules: {got['head']}")
-    expect(not any(got["backbone"]), "a new LinearProbe's backbone mode",
-           f"training flags of the backbone's modules: {got['backbone']}")
