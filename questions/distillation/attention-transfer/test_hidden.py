@@ -40,6 +40,16 @@ def test_attention_map_of_zero_features_is_finite(submission):
     assert_close(q, torch.zeros(2, 4), name="attention map of all-zero features (eps in the norm)")
 
 
+def test_attention_map_of_tiny_features_above_the_floor(submission):
+    # ||Q||_2 = 1.5e-12 lies above the statement's floor of 1e-12: the map is Q / ||Q||_2 exactly
+    a = randn(2, 3, 2, 2, seed=3, dtype=torch.float64)
+    q = a.pow(2).sum(dim=1).flatten(1)
+    a = a * (1.5e-12 / q.norm(dim=1, keepdim=True)).sqrt().view(2, 1, 1, 1)
+    q = a.pow(2).sum(dim=1).flatten(1)
+    assert_close(submission.attention_map(a), q / q.norm(dim=1, keepdim=True), rtol=1e-6, atol=1e-9,
+                 name="attention map of features whose ||Q||_2 is 1.5e-12 (above the 1e-12 floor)")
+
+
 @pytest.mark.parametrize("case", list(LAYERS))
 def test_loss_matches_reference(submission, reference, case):
     batch, layers = LAYERS[case]

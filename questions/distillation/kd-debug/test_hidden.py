@@ -47,8 +47,26 @@ def _models(seed):
     return student, teacher
 
 
-def _one_step(m, seed, temperature, alpha, lr=0.5):
-    student, teacher = _models(seed)
+def _bn_student(seed):
+    """A student with batch norm, handed over in evaluation mode with non-trivial running statistics."""
+    torch.manual_seed(seed)
+    student = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.BatchNorm1d(6), torch.nn.Tanh(),
+                                  torch.nn.Linear(6, 3))
+    with torch.no_grad():
+        student[1].running_mean.copy_(torch.randn(6))
+        student[1].running_var.copy_(torch.rand(6) * 3.0 + 0.2)
+    student.eval()
+    return student
+
+
+def _one_step(m, seed, temperature, alpha, lr=0.5, student=None, stale_grads=False):
+    student_default, teacher = _models(seed)
+    student = student_default if student is None else student
+    if stale_grads:                  # gradients left over from an earlier batch
+        for i, p in enumerate(student.parameters()):
+            p.grad = randn(*p.shape, seed=seed + 50 + i, scale=5.0)
+    recorded = []
+    teacher.register_forward_hook(lambda mod, inp, out: recorded.append(bool(out.requires_grad)))
     x = randn(10, 4, seed=seed + 1)
     y = make_labels(10, 3, seed=seed + 2)
     opt = _SGD(student.parameters(), lr)
@@ -56,9 +74,11 @@ def _one_step(m, seed, temperature, alpha, lr=0.5):
     return {
         "loss": float(loss),
         "student": [p.detach().clone() for p in student.parameters()],
+        "student_state": [v.detach().clone() for v in student.state_dict().values()],
         "teacher_after": [v.detach().clone() for v in teacher.state_dict().values()],
         "teacher_grads": [p.grad for p in teacher.parameters()],
         "teacher_training": bool(teacher.training),
+        "teacher_output_recorded": recorded,
     }
 
 
@@ -158,3 +178,27 @@ def test_train_step_teacher_ends_in_eval_mode(submission):
         return _one_step(m, 25, 2.0, 0.5)["teacher_training"]
 
     assert submission.run(probe) is False, "teacher.training is True after train_step"
+
+
+def test_train_step_trains_a_student_handed_over_in_eval_mode(submission, reference):
+    def probe(m):
+        return _one_step(m, 26, 4.0, 0.9, student=_bn_student(27))["student_state"]
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="student parameters and batch-norm statistics after one step "
+                      "(student with batch norm handed over in evaluation mode)")
+
+
+def test_train_step_ignores_gradients_left_from_an_earlier_batch(submission, reference):
+    def probe(m):
+        return _one_step(m, 28, 2.0, 0.6, stale_grads=True)["student"]
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="student parameters after one step when they held gradients from an earlier batch")
+
+
+def test_train_step_does_not_record_the_teacher_forward(submission):
+    recorded = submission.run(lambda m: _one_step(m, 29, 4.0, 0.9)["teacher_output_recorded"])
+    expect(isinstance(recorded, list) and not any(recorded),
+           "autograd graph on the teacher's output during train_step",
+           f"the teacher's output required grad in {sum(bool(r) for r in recorded)} forward pass(es)")

@@ -131,6 +131,20 @@ def test_duplicate_embeddings_stay_finite(submission, reference):
     assert_close(got["grad"], want["grad"], name="gradient with two identical student embeddings")
 
 
+@pytest.mark.parametrize("batch", [2, 4], ids=["B2", "B4"])
+def test_collapsed_student_stays_finite(submission, reference, batch):
+    # every student embedding equal (for B = 2: the two embeddings are equal): all student distances
+    # are 0, so each pair's loss is the Huber loss between 0 and the teacher's normalised distance
+    s = randn(1, 3, seed=22, dtype=torch.float64).repeat(batch, 1)
+    t = randn(batch, 4, seed=23, dtype=torch.float64)
+    T = t.tolist()
+    pairs = [(i, j) for i in range(batch) for j in range(batch) if i != j]
+    mt = sum(_dist(T[i], T[j]) for i, j in pairs) / len(pairs)
+    want = sum(_huber(0.0, _dist(T[i], T[j]) / mt) for i, j in pairs) / len(pairs)
+    assert_close(submission.rkd_distance_loss(s, t), torch.tensor(want, dtype=torch.float64),
+                 rtol=1e-8, atol=1e-10, name="distance-wise loss when all student embeddings are equal")
+
+
 def test_float64_inputs(submission, reference):
     s, t = randn(5, 3, seed=18, dtype=torch.float64), randn(5, 4, seed=19, dtype=torch.float64)
     out = submission.rkd_loss(s, t, 1.0, 2.0)

@@ -1,5 +1,7 @@
 """Hidden tests for token-kd-masked: the masked average, padding invariance, edge cases."""
 
+import math
+
 import pytest
 import torch
 
@@ -103,6 +105,25 @@ def test_high_temperature(submission, reference):
     mask = torch.tensor([[1, 1, 0], [1, 1, 1]])
     assert_close(submission.token_kd_loss(s, t, mask, 8.0), reference.token_kd_loss(s, t, mask, 8.0),
                  name="loss at T=8")
+
+
+def test_a_single_real_token(submission):
+    s = randn(2, 3, 4, seed=26, scale=2.0, dtype=torch.float64)
+    t = randn(2, 3, 4, seed=27, scale=2.0, dtype=torch.float64)
+    mask = torch.tensor([[0, 0, 0], [0, 1, 0]])
+    T = 2.0
+    p, q = torch.softmax(t[1, 1] / T, -1).tolist(), torch.softmax(s[1, 1] / T, -1).tolist()
+    kl = sum(pv * math.log(pv / qv) for pv, qv in zip(p, q))
+    assert_close(submission.token_kd_loss(s, t, mask, T), torch.tensor(T * T * kl, dtype=torch.float64),
+                 rtol=1e-8, atol=1e-10, name="loss when the batch holds a single real token")
+
+
+def test_large_float32_logits_stay_finite(submission, reference):
+    s = randn(3, 4, 8, seed=28, scale=80.0)
+    t = randn(3, 4, 8, seed=29, scale=80.0)
+    mask = torch.tensor([[1, 1, 1, 0], [1, 1, 0, 0], [1, 1, 1, 1]])
+    assert_close(submission.token_kd_loss(s, t, mask, 1.0), reference.token_kd_loss(s, t, mask, 1.0),
+                 name="loss on float32 logits of size ~100 at T=1")
 
 
 def test_bool_and_float_masks_agree(submission):

@@ -118,6 +118,16 @@ def test_float64_inputs(submission, reference):
                  name="(advantages, returns) in float64")
 
 
+def test_values_in_another_dtype_than_rewards(submission, reference):
+    r, v, d = rollout(7, (2,), seed=125)                  # float32 rewards, values exact in float32
+    adv, ret = submission.gae(r, v.double(), d, 0.9, 0.8)
+    want_adv, want_ret = reference.gae(r, v, d, 0.9, 0.8)
+    assert_close(adv, want_adv,
+                 name="advantages with float64 values and float32 rewards (float32, like the rewards)")
+    assert_close(ret, want_ret,
+                 name="returns with float64 values and float32 rewards (float32, like the rewards)")
+
+
 def test_inputs_are_not_modified(submission):
     r, v, d = rollout(6, (2,), seed=130)
 
