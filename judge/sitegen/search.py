@@ -5,8 +5,10 @@ documents take a few milliseconds), so the file holds text, not an inverted inde
 from file://. Each document has the fields search.js weights: title and tags over topic, over the
 statement (Problem, Examples and quiz choices), over the answer. To keep the index page small,
 the statement's first SNIPPET_CHARS characters are kept as written (result snippets are cut from
-them) and the rest as its other words ("more"); the answer (explanation, model answer, key
-points, mistakes, follow-ups, hints) as its ANSWER_TERMS most distinctive words.
+them) and the rest as its MORE_TERMS most distinctive other words ("more"); the answer
+(explanation, model answer, key points, mistakes, follow-ups, hints) as its ANSWER_TERMS most
+distinctive words. "Distinctive" is tf-idf over the bank: a word every question uses tells the
+questions apart no better than none, and the index page stays under 250 KB.
 
 Tokenising is shared with search.js: words are runs of letters, digits and "_" (Python's ``\\w``,
 JavaScript's ``[\\p{L}\\p{N}_]``), lower-cased, minus STOP_WORDS. A run of Chinese or Japanese
@@ -28,8 +30,9 @@ from dataclasses import dataclass
 
 GLOBAL = "METAJUDGE_SEARCH"
 FIELDS = ("id", "title", "topic", "tags", "statement", "more", "answer")
-SNIPPET_CHARS = 300  # the statement's start, kept as written for result snippets
-ANSWER_TERMS = 32  # most distinctive answer words kept per question (CJK runs are all kept)
+SNIPPET_CHARS = 160  # the statement's start, kept as written for result snippets
+MORE_TERMS = 20  # most distinctive words of the statement's rest kept per question
+ANSWER_TERMS = 20  # most distinctive answer words kept per question (CJK runs are all kept)
 WORD = re.compile(r"\w+")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Kept in step with STOP_WORDS in theme/assets/search.js (a test compares the two).
@@ -74,13 +77,17 @@ def distinctive_terms(docs: Sequence[SearchDoc], limit: int = ANSWER_TERMS) -> l
     Words already in the title, tags or statement are left out (those fields match them with a
     higher weight). Runs of CJK characters are all kept: they are split only in the browser.
     """
-    answer_terms = [terms(d.answer) for d in docs]
-    df = Counter(t for ts in answer_terms for t in set(ts))
-    n = len(docs)
+    shown = [set(terms(" ".join([d.title, *d.tags, d.statement]))) for d in docs]
+    return rank_terms([terms(d.answer) for d in docs], shown, limit)
+
+
+def rank_terms(texts: Sequence[list[str]], shown: Sequence[set[str]], limit: int) -> list[str]:
+    """Per text, its ``limit`` words of highest tf-idf not in its ``shown`` set, plus CJK runs."""
+    df = Counter(t for ts in texts for t in set(ts))
+    n = len(texts)
     out = []
-    for doc, ts in zip(docs, answer_terms, strict=True):
-        shown = set(terms(" ".join([doc.title, *doc.tags, doc.statement])))
-        tf = Counter(t for t in ts if t not in shown)
+    for ts, seen in zip(texts, shown, strict=True):
+        tf = Counter(t for t in ts if t not in seen)
         cjk = [t for t in tf if CJK.search(t)]
         latin = [t for t in tf if not CJK.search(t) and not t.isdigit()]
         latin.sort(key=lambda t: (-tf[t] * math.log((1 + n) / df[t]), t))
@@ -105,8 +112,14 @@ def index_script(lang: str, url: str, docs: Sequence[SearchDoc], topics: dict[st
     holds each document's count of incoming related-question links, in document order.
     """
     answers = distinctive_terms(docs)
-    rows = [[d.id, d.title, d.topic, " ".join(d.tags), *split_statement(d.statement), answer]
-            for d, answer in zip(docs, answers, strict=True)]
+    parts = [split_statement(d.statement) for d in docs]
+    heads = [head for head, _ in parts]
+    shown = [set(terms(" ".join([d.title, *d.tags, head])))
+             for d, (head, _) in zip(docs, parts, strict=True)]
+    rest_terms = [terms(d.statement[len(head):]) for d, (head, _) in zip(docs, parts, strict=True)]
+    more = rank_terms(rest_terms, shown, MORE_TERMS)
+    rows = [[d.id, d.title, d.topic, " ".join(d.tags), head, rest, answer]
+            for d, head, rest, answer in zip(docs, heads, more, answers, strict=True)]
     payload = _json({"lang": lang, "url": url, "fields": list(FIELDS), "docs": rows,
                      "links": [d.links for d in docs], "topics": topics})
     return f"(window.{GLOBAL} = window.{GLOBAL} || {{}})[{_json(lang)}] = {payload};\n"
