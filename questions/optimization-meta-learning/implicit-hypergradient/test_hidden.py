@@ -148,3 +148,72 @@ def test_phi_untouched(submission):
     grad_none = run_unchanged(submission, probe, phi, task, name="phi and task after the call")
     expect(grad_none == [True] * len(phi), "the .grad of the caller's phi after the call",
            "a tensor of phi has a .grad after the call; it must stay None")
+
+
+def explicit_cg(a, b, steps):
+    """Independent: the statement's CG on the explicit matrix A, with its stopping rule; also
+    returns <r_k, r_k> / <b, b> for every k reached."""
+    x, r, p = torch.zeros_like(b), b.clone(), b.clone()
+    rr0 = float(b @ b)
+    rr, ratios = rr0, []
+    for _ in range(steps):
+        ratios.append(rr / rr0 if rr0 else 0.0)
+        if rr <= 1e-12 * rr0 or rr == 0:
+            break
+        ap = a @ p
+        gamma = rr / float(p @ ap)
+        x, r = x + gamma * p, r - gamma * ap
+        rr_new = float(r @ r)
+        p = r + rr_new / rr * p
+        rr = rr_new
+    return x, ratios
+
+
+# For this phi and task, <r_4, r_4> / <b, b> is about 1.4e-12 at lambda = 32.8 (just above the
+# statement's 1e-12: iteration 4 still runs, iteration 5 does not) and about 3.1e-13 at
+# lambda = 40 (below it: CG stops after 4 iterations although cg_steps allows 8).
+@pytest.mark.parametrize("lam,ratio_lo,ratio_hi", [(32.8, 1.2e-12, 1.7e-12), (40.0, 1e-13, 6e-13)],
+                         ids=["ratio-1.4e-12", "ratio-3e-13"])
+def test_stopping_rule_near_its_threshold(submission, lam, ratio_lo, ratio_hi):
+    phi = make_mlp_params([1, 4, 1], seed=10)
+    task = make_sine_task(8, 8, seed=11)
+    _, a, b = explicit_solution(phi, task, lam)
+    want, ratios = explicit_cg(a, b, 8)
+    assert ratio_lo < ratios[4] < ratio_hi and ratios[3] > 1e-10, "test setup: <r_4,r_4>/<b,b>"
+    got = submission.imaml_meta_gradient(phi, task, lam, 8)
+    assert_close(flatten(got), want, rtol=1e-9, atol=1e-12,
+                 name=f"CG result with lambda={lam}, cg_steps=8, where <r_4, r_4> / <b, b> is "
+                      f"between {ratio_lo:g} and {ratio_hi:g}")
+
+
+def test_small_query_gradient_is_solved_not_stopped(submission):
+    phi = make_mlp_params([1, 4, 1], seed=90)
+    task = make_sine_task(8, 8, seed=91)
+    pred = task["x_query"]
+    for j in range(len(phi) // 2):
+        pred = pred @ phi[2 * j].T + phi[2 * j + 1]
+        if j < len(phi) // 2 - 1:
+            pred = torch.tanh(pred)
+    task["y_query"] = pred + 1e-5 * torch.randn(pred.shape, generator=generator(92),
+                                                 dtype=torch.float64)
+    want, _, b = explicit_solution(phi, task, 3.0)
+    assert float(b @ b) < 1e-8, "test setup: a query gradient of squared norm below 1e-8"
+    got = submission.imaml_meta_gradient(phi, task, 3.0, 30)
+    # the stopping rule leaves a relative residual of up to 1e-6: tolerances are relative to |b|
+    assert_close(flatten(got), want, rtol=1e-4, atol=1e-10,
+                 name="converged CG solution when the query gradient is about 1e-5 in size")
+
+
+def test_unit_query_gradient_hand_case(submission):
+    # phi = (w, b) = (1, 1); support point (1, 2) gives H = 2 [[1, 1], [1, 1]], so with
+    # lambda = 2, A = [[2, 1], [1, 2]]; query point (0, 0.5) gives b = (0, 2 * 0.5) = (0, 1),
+    # <b, b> = 1 exactly, and A^-1 b = (1/3) (-1, 2), reached after n = 2 CG iterations.
+    phi = [torch.tensor([[1.0]], dtype=torch.float64), torch.tensor([1.0], dtype=torch.float64)]
+    task = {"x_support": torch.tensor([[1.0]], dtype=torch.float64),
+            "y_support": torch.tensor([[2.0]], dtype=torch.float64),
+            "x_query": torch.tensor([[0.0]], dtype=torch.float64),
+            "y_query": torch.tensor([[0.5]], dtype=torch.float64)}
+    got = submission.imaml_meta_gradient(phi, task, 2.0, 2)
+    assert_close(got, [torch.tensor([[-1.0 / 3.0]], dtype=torch.float64),
+                       torch.tensor([2.0 / 3.0], dtype=torch.float64)], rtol=1e-9, atol=1e-12,
+                 name="solution for a query gradient b = (0, 1) (hand-computed case)")

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from judge.testing import assert_close, generator, run_unchanged
+from judge.testing import assert_close, expect, generator, run_unchanged
 
 
 def make_mlp_params(sizes, seed, dtype=torch.float32):
@@ -146,3 +146,20 @@ def test_inputs_are_not_modified(submission):
         m.maml_train(params, batches, 0.1, 2, 0.1)
 
     run_unchanged(submission, probe, params, batches, name="the caller's params and tasks after training")
+
+
+def test_params_that_require_grad(submission, reference):
+    params = [p.requires_grad_(True) for p in make_mlp_params([1, 5, 1], seed=90)]
+    batches = make_batches(2, 2, seed=91)
+
+    def probe(m, params, batches):
+        out = m.maml_train(params, batches, 0.1, 2, 0.1)
+        return out, [p.grad is None for p in params]
+
+    got, grad_none = run_unchanged(
+        submission, probe, params, batches,
+        name="the caller's params (requiring grad) and tasks after training")
+    assert_close(got, reference.maml_train(params, batches, 0.1, 2, 0.1),
+                 name="training result when the params passed in require grad")
+    expect(grad_none == [True] * len(params), "the .grad of the caller's params after training",
+           "a parameter passed in has a .grad after the call; it must stay None")

@@ -100,3 +100,15 @@ def test_float64(submission):
 
 def test_input_not_modified(submission):
     call_unchanged(submission, "grad_reverse", randn(4, 3, seed=8), 3.0, name="input after the call")
+
+
+def test_default_lambda_is_one(submission):
+    upstream = randn(3, 4, seed=11)           # built here; the expected gradient uses this copy
+
+    def probe(m):
+        x = randn(3, 4, seed=10, requires_grad=True)
+        (m.grad_reverse(x) * upstream).sum().backward()
+        return x.grad
+
+    assert_close(submission.run(probe), -upstream,
+                 name="gradient through grad_reverse(x) called without lambd (default 1.0)")
