@@ -316,7 +316,7 @@ def test_back_restores_exactly_what_was_shown(
     page.select_option("#filter-kind", "concept")
     before = view(page)
     assert before["ids"]
-    page.locator("#question-list > li:not([hidden]) .question-link").first.click()
+    page.locator("#question-list > li:not([hidden]) > a:first-child").first.click()
     page.wait_for_url(re.compile(r"questions/"))
     page.go_back()
     page.wait_for_url(re.compile(r"index\.html\?"))

@@ -184,7 +184,8 @@ def built(request: pytest.FixtureRequest) -> tuple[Bank, Path]:
 def test_report_counts_pages_and_times_each_question(fixture_bank: Bank, tmp_path: Path) -> None:
     report = build_site(fixture_bank, tmp_path / "site")
     topics = {q.topic for q in fixture_bank}
-    assert report.pages == len(fixture_bank) + len(topics) + 2  # + index + about
+    per_lang = len(fixture_bank) + len(topics) + 2  # + index + about
+    assert report.pages == 2 * per_lang  # English and Chinese
     assert report.pages == len(html_pages(tmp_path / "site"))
     assert set(report.per_question) == set(fixture_bank.questions)
     assert all(s > 0 for s in report.per_question.values())
