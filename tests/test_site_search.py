@@ -18,6 +18,7 @@ from py_mini_racer import MiniRacer
 
 from judge.bank.loader import load_bank
 from judge.sitegen import THEME_DIR, build_site, search
+from judge.sitegen.build import segmenter
 
 pytestmark = pytest.mark.xdist_group("site-build")
 
@@ -101,10 +102,19 @@ def test_javascript_splits_words_where_python_does(text: str) -> None:
 
 def test_statement_is_split_for_snippets_and_the_rest_kept_as_words() -> None:
     text = "Alpha beta gamma. " * 30 + "Zeta appears once, late."
-    head, more = search.split_statement(text, limit=60)
+    head, rest = search.split_statement(text, limit=60)
     assert text.startswith(head) and len(head) <= 60 and not head.endswith(" ")
-    assert more.split() == ["zeta", "appears", "once", "late"]  # new words only, no stop words
+    assert f"{head} {rest}" == text
     assert search.split_statement("short", limit=60) == ("short", "")
+    zh = "元学习是学习如何学习的方法，" * 20  # Chinese: fewer characters, cut after punctuation
+    head, rest = search.split_statement(zh)
+    assert len(head) <= search.SNIPPET_CHARS_CJK and head.endswith("，") and head + rest == zh
+    doc = search.SearchDoc(id="a", title="A", topic="t", tags=(), statement=text, answer="")
+    other = search.SearchDoc(id="b", title="B", topic="t", tags=(), statement="alpha", answer="")
+    data = search.read_index(search.index_script("en", "{id}.html", [doc, other], {}))
+    first = search.documents(data)[0]
+    assert first["statement"] == search.split_statement(text)[0]
+    assert first["more"].split() == ["appears", "late", "once", "zeta"]  # new words only
 
 
 def test_answer_keeps_distinctive_words_not_shown_elsewhere() -> None:
@@ -114,9 +124,22 @@ def test_answer_keeps_distinctive_words_not_shown_elsewhere() -> None:
 
     docs = [doc("a", "softmax temperature", "softmax hessian hessian common 元学习的方法"),
             doc("b", "other", "common common gradient")]
-    answers = search.distinctive_terms(docs, limit=1)
-    assert answers[0].split() == ["hessian", "元学习的方法"]  # CJK runs are kept whole
-    assert answers[1].split() == ["gradient"]  # in both answers, "common" tells nothing apart
+    answers = search.distinctive_terms(docs, limit=2)
+    assert answers[0].split() == ["hessian", "元学习的方法"]  # without V8, CJK runs stay whole
+    # in both answers, "common" tells less apart than "gradient", though written twice
+    assert search.distinctive_terms(docs, limit=1)[1].split() == ["gradient"]
+    segmented = search.distinctive_terms(docs, limit=9, segment=segmenter())
+    assert segmented[0].split()[0] == "hessian" and "学习" in segmented[0].split()
+
+
+def test_the_build_splits_chinese_exactly_as_search_js_does() -> None:
+    texts = ["元学习（meta-learning）是学习如何学习：MAML的内层循环", "知识蒸馏中的温度", "plain words"]
+    ctx = MiniRacer()
+    ctx.eval("var window = globalThis;")
+    ctx.eval(SEARCH_JS.read_text(encoding="utf-8"))
+    expected = json.loads(ctx.call("MetajudgeSearch.termsJson", json.dumps(texts)))
+    assert segmenter()(texts) == expected
+    assert expected[1] == ["知识", "蒸馏", "中的", "温度"] or "蒸馏" in expected[1]
 
 
 @pytest.mark.parametrize("query", sorted(RANKED))

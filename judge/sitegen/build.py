@@ -153,9 +153,10 @@ def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildRepor
               other_index=search.index_file(other), example=example)
         for topic in topics:
             n = i18n.count(lang, len(topic["questions"]))
+            blurb = text["topic_blurb"].format(name=topic["name"], blurb=topic["blurb"])
             write(topic["url"], "topic.html", topic=topic, page_title=topic["name"],
-                  count=n, description=topic["blurb"] or text["topic_description"].format(
-                      name=topic["name"], count=n))
+                  count=n, description=blurb if topic["blurb"] else
+                  text["topic_description"].format(name=topic["name"], count=n))
         write(context.about_url(lang), "about.html", page_title=text["about_title"],
               example=example, description=text["about_description"])
 

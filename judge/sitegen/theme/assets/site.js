@@ -82,7 +82,7 @@
     if (!step) return document.createElement("span");
     var a = document.createElement("a");
     a.rel = rel;
-    a.href = step.url.replace(/^questions\//, "") + "?track=" + encodeURIComponent(track.id);
+    a.href = "../" + step.url + "?track=" + encodeURIComponent(track.id);  // pages in questions/
     var dir = document.createElement("span");
     dir.className = "dir";
     dir.textContent = rel === "prev" ? S.previous : S.next;
