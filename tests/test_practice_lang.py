@@ -51,8 +51,8 @@ def test_show_in_chinese_statement_hints_and_solution(bank: Path) -> None:
     hints = run(bank, "show", "kd-basics", "--hints", "1", "--lang", "zh").output
     assert "提示（1/2）" in hints and "看看T → ∞时会发生什么" in hints and "与T = 1比较" not in hints
     solution = run(bank, "show", "kd-basics", "--solution", "--lang", "zh").output
-    for words in ("参考答案", "要点", "常见错误", "追问", "各选项解析", "- **A.** 正确：软化会抬高较小的概率。",
-                  "除以T > 1会让教师的分布变平", "只对学生使用温度"):
+    for words in ("参考答案", "要点", "常见错误", "追问", "各选项解析", "除以T > 1会让教师的分布变平",
+                  "- **A.** 正确：软化会抬高较小的概率。", "只对学生使用温度"):
         assert words in solution, words
     # the underline fits the title as a terminal shows it: two columns per Chinese character
     assert solution.splitlines()[1] == "=" * (2 * len(ZH_TITLE))

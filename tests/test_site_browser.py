@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from test_site_lang import make_lang_bank
 
 from judge.bank.loader import load_bank
 from judge.sitegen import build_site, make_server, search
-from test_site_lang import make_lang_bank
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

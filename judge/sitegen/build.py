@@ -112,53 +112,19 @@ def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildRepor
     written = 0
 
     for lang in LANGS:
-        text = i18n.text(lang)
-        other = i18n.other(lang)
-
-        def write(rel: str, template: str, **ctx: Any) -> None:
-            nonlocal written
-            ctx.setdefault("needs_math", False)
-            ctx.setdefault("needs_code", False)
-            root = "../" * rel.count("/")
-            alternate = context.localized_page(rel.removesuffix(f".{lang}.html") + ".html"
-                                               if lang != "en" else rel, other)
-            html = env.get_template(template).render(
-                root=root, site_title=SITE_TITLE, lang=lang, html_lang=i18n.HTML_LANG[lang],
-                t=text, alternate=alternate, other_lang=other,
-                other_html_lang=i18n.HTML_LANG[other], other_name=i18n.LANGUAGE_NAMES[other],
-                other_title=i18n.text(other)["switch_title"], index_url=context.index_url(lang),
-                about_url=context.about_url(lang), **ctx)
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(html, encoding="utf-8")
-            written += 1
-
+        pager = _Pager(env, out, lang)
         summaries = [context.summary(pq.question, lang, pq.shown) for pq in parsed[lang]]
         by_id = {s["id"]: s for s in summaries}
         topics = _topics(summaries, lang)
         for pq in parsed[lang]:
             t = time.perf_counter()
             ctx = context.question_context(pq, math, bank, order, tracks, by_id)
-            write(context.question_url(pq.question.id, lang), "question.html", q=ctx,
-                  page_title=pq.shown.title, description=ctx["description"],
-                  needs_math=ctx["needs_math"], needs_code=ctx["needs_code"])
+            pager.write(context.question_url(pq.question.id, lang), "question.html", q=ctx,
+                        page_title=pq.shown.title, description=ctx["description"],
+                        needs_math=ctx["needs_math"], needs_code=ctx["needs_code"])
             per_question[pq.question.id] += time.perf_counter() - t
-
-        example = _examples(bank, order, lang)
-        write(context.index_url(lang), "index.html", questions=summaries, topics=topics,
-              tracks=tracks_context(tracks, by_id, lang), counts=_counts(summaries),
-              kinds=KINDS, difficulties=DIFFICULTIES, kind_labels=i18n.KIND_LABEL[lang],
-              difficulty_labels=i18n.DIFFICULTY_LABEL[lang], page_title=text["index_title"],
-              description=text["index_description"], search_index=search.index_file(lang),
-              other_index=search.index_file(other), example=example)
-        for topic in topics:
-            n = i18n.count(lang, len(topic["questions"]))
-            blurb = text["topic_blurb"].format(name=topic["name"], blurb=topic["blurb"])
-            write(topic["url"], "topic.html", topic=topic, page_title=topic["name"],
-                  count=n, description=blurb if topic["blurb"] else
-                  text["topic_description"].format(name=topic["name"], count=n))
-        write(context.about_url(lang), "about.html", page_title=text["about_title"],
-              example=example, description=text["about_description"])
+        _write_lists(pager, bank, order, tracks, summaries, topics)
+        written += pager.written
 
         docs = [_search_doc(pq, links[pq.question.id]) for pq in parsed[lang]]
         names = {tp["slug"]: tp["name"] for tp in topics}
@@ -169,6 +135,58 @@ def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildRepor
     return BuildReport(out=out, pages=written, seconds=time.perf_counter() - start,
                        per_question=per_question, math_seconds=math_seconds,
                        formulas=len(formulas))
+
+
+class _Pager:
+    """Writes the pages of one language: the interface words, the switch to the other one."""
+
+    def __init__(self, env: jinja2.Environment, out: Path, lang: str) -> None:
+        self.env, self.out, self.lang = env, out, lang
+        self.text = i18n.text(lang)
+        self.other = other = i18n.other(lang)
+        self.common = {
+            "site_title": SITE_TITLE, "lang": lang, "html_lang": i18n.HTML_LANG[lang],
+            "t": self.text, "other_lang": other, "other_html_lang": i18n.HTML_LANG[other],
+            "other_name": i18n.LANGUAGE_NAMES[other],
+            "other_title": i18n.text(other)["switch_title"],
+            "index_url": context.index_url(lang), "about_url": context.about_url(lang),
+        }
+        self.written = 0
+
+    def write(self, rel: str, template: str, **ctx: Any) -> None:
+        """Render ``template`` into ``rel`` (a path of this language, e.g. ``index.zh.html``)."""
+        ctx.setdefault("needs_math", False)
+        ctx.setdefault("needs_code", False)
+        english = rel.removesuffix(f".{self.lang}.html") + ".html" if self.lang != "en" else rel
+        html = self.env.get_template(template).render(
+            root="../" * rel.count("/"), **self.common, **ctx,
+            alternate=context.localized_page(english, self.other))
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        self.written += 1
+
+
+def _write_lists(pager: _Pager, bank: Bank, order: list[str], tracks: Sequence[Track],
+                 summaries: list[dict[str, Any]], topics: list[dict[str, Any]]) -> None:
+    """The index, topic and about pages of one language."""
+    lang, text = pager.lang, pager.text
+    by_id = {s["id"]: s for s in summaries}
+    example = _examples(bank, order, lang)
+    pager.write(context.index_url(lang), "index.html", questions=summaries, topics=topics,
+                tracks=tracks_context(tracks, by_id, lang), counts=_counts(summaries),
+                kinds=KINDS, difficulties=DIFFICULTIES, kind_labels=i18n.KIND_LABEL[lang],
+                difficulty_labels=i18n.DIFFICULTY_LABEL[lang], page_title=text["index_title"],
+                description=text["index_description"], search_index=search.index_file(lang),
+                other_index=search.index_file(i18n.other(lang)), example=example)
+    for topic in topics:
+        n = i18n.count(lang, len(topic["questions"]))
+        blurb = text["topic_blurb"].format(name=topic["name"], blurb=topic["blurb"])
+        pager.write(topic["url"], "topic.html", topic=topic, page_title=topic["name"], count=n,
+                    description=blurb if topic["blurb"] else
+                    text["topic_description"].format(name=topic["name"], count=n))
+    pager.write(context.about_url(lang), "about.html", page_title=text["about_title"],
+                example=example, description=text["about_description"])
 
 
 def tracks_context(tracks: Sequence[Track], by_id: dict[str, dict[str, Any]],
