@@ -62,7 +62,7 @@ def all_pages(sites: Path, site: str) -> list[str]:
 
 def chinese_sample(site: Path) -> list[str]:
     """The Chinese pages of a big site worth loading besides its English ones: the index, about
-    and topic pages, and one question page per kind and per kind of text (Chinese, or English
+    and a topic page, and one question page per kind and per kind of text (Chinese, or English
     where the translation is missing or stale). The rest share their templates and formulas
     with these and with their English pages, which are all loaded."""
     data = search.read_index((site / search.index_file("zh")).read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def chinese_sample(site: Path) -> list[str]:
     for doc, lang in zip(search.documents(data), data["langs"], strict=True):  # type: ignore[call-overload]
         first.setdefault((kinds[doc["id"]], lang), f"questions/{doc['id']}.zh.html")
     pages = ["index.zh.html", "about.zh.html", *sorted(first.values())]
-    pages += sorted(p.relative_to(site).as_posix() for p in (site / "topics").glob("*.zh.html"))
+    pages += sorted(p.relative_to(site).as_posix() for p in (site / "topics").glob("*.zh.html"))[:1]
     assert len(first) >= 4, first  # coding and concept pages, in Chinese and in English
     return pages
 
@@ -121,6 +121,8 @@ def test_every_page_is_accessible(page: Any, rec: Recorder, sites: Path, site: s
     assert AXE.is_file(), "axe-core is needed: run `npm ci` in site/"
     findings = {}
     for rel in all_pages(sites, site):
+        if site == "fixture" and rel.endswith(".zh.html"):
+            continue  # the same bank's Chinese pages, translated this time, are the "lang" site's
         page.goto((sites / site / rel).as_uri())
         problems = run_axe(page)
         if problems:
