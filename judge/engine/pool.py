@@ -29,6 +29,8 @@ class Task:
     suite: str = "hidden"
     feedback: str = "full"
     filename: str = "submission.py"
+    stop_first: bool = False  # stop at the first failing test (enough to kill a mutant)
+    limits: tuple[tuple[str, float], ...] = ()  # overrides of the question's limits
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,17 @@ class Worker:
         question = self.bank.questions.get(task.question)
         if question is None:
             raise JudgeError(f"unknown question {task.question!r} in {self.bank.root}")
+        if task.limits:
+            from dataclasses import replace
+
+            overrides: dict[str, Any] = dict(task.limits)
+            question = replace(question, limits=replace(question.limits, **overrides))
         for attempt in (1, 2):
             engine = self._engine_ready()
             try:
                 report = run_suite(engine, question, task.source, task.suite,
-                                   feedback=task.feedback, filename=task.filename)
+                                   feedback=task.feedback, filename=task.filename,
+                                   stop_first=task.stop_first)
                 return to_document(report)
             except SandboxError:
                 self.close()

@@ -305,11 +305,13 @@ FEEDBACK_LEVELS = ("full", "minimal")
 
 
 def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
-              feedback: str = "full", filename: str = "submission.py") -> Report:
+              feedback: str = "full", filename: str = "submission.py",
+              stop_first: bool = False) -> Report:
     """Judge ``source`` on the question's ``suite`` ("public" or "hidden") tests.
 
     ``feedback``: "full" (practice: values and errors in messages) or "minimal" (graded work:
     what failed, no magnitudes). ``filename``: the learner's name for the file, used in messages.
+    ``stop_first``: stop at the first failing test (the authoring check's mutants need no more).
     """
     if not question.is_code:
         raise UsageError(f"{question.id} is a {question.kind} question with no tests to run",
@@ -344,7 +346,7 @@ def run_suite(engine: Engine, question: Question, source: bytes, suite: str, *,
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--import-mode=importlib", "--noconftest", "-o", "addopts=", "-q", "-rN", "--tb=no",
             "--capture=no", f"--rootdir={tests.parent}", "-c", str(_empty_ini()),
-            f"--judge-reference={question.reference_solution}"]
+            f"--judge-reference={question.reference_solution}", *(["-x"] if stop_first else [])]
     before = set(sys.modules)
     # the tests' tensors are tiny: one thread is fastest, and several only contend with the
     # sandbox (and, on a busy machine, with everything else) for the cores

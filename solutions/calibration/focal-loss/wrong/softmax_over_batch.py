@@ -1,0 +1,15 @@
+"""Mistake: the log-softmax is taken over dim=0 (the batch) instead of the class dimension."""
+
+import torch.nn.functional as F
+
+
+def focal_loss(logits, labels, gamma=2.0, alpha=None, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    log_pt = F.log_softmax(logits, dim=0).gather(-1, labels[:, None]).squeeze(-1)
+    loss = -((1.0 - log_pt.exp()) ** gamma) * log_pt
+    if alpha is not None:
+        loss = alpha[labels] * loss
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
