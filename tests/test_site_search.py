@@ -40,13 +40,13 @@ RANKED = {
 class Engine:
     """search.js and MiniSearch loaded with one built site's index, in V8."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, lang: str = "en") -> None:
         self.ctx = MiniRacer()
         self.ctx.eval("var window = globalThis;")
         self.ctx.eval(MINISEARCH.read_text(encoding="utf-8"))
-        self.ctx.eval((site / search.index_file("en")).read_text(encoding="utf-8"))
+        self.ctx.eval((site / search.index_file(lang)).read_text(encoding="utf-8"))
         self.ctx.eval(SEARCH_JS.read_text(encoding="utf-8"))
-        self.ctx.eval("var INDEX = MetajudgeSearch.createIndex(METAJUDGE_SEARCH.en);")
+        self.ctx.eval(f"var INDEX = MetajudgeSearch.createIndex(METAJUDGE_SEARCH.{lang});")
 
     def js(self, expr: str) -> Any:
         return json.loads(self.ctx.eval(f"JSON.stringify({expr})"))
@@ -57,10 +57,20 @@ class Engine:
 
 
 @pytest.fixture(scope="module")
-def real_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search-real") / "site"
     build_site(load_bank(), out)
-    yield Engine(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_engine(real_site: Path) -> Iterator[Engine]:
+    yield Engine(real_site)
+
+
+@pytest.fixture(scope="module")
+def real_zh_engine(real_site: Path) -> Iterator[Engine]:
+    yield Engine(real_site, "zh")
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +205,22 @@ def test_chinese_index_keeps_chinese_text(zh_engine: Engine) -> None:
     title = zh_engine.js("INDEX.byId['zh-distillation-temperature'].title")
     assert title == "知识蒸馏中的温度有什么作用？"
     assert zh_engine.ranked("机器翻译") == []
+
+
+@pytest.mark.parametrize("query, qid", [
+    ("蒸馏", "distillation-loss"),
+    ("元学习", "what-is-meta-learning"),
+    ("知识蒸馏", "distillation-loss"),
+    ("prototypical", "prototypical-loss"),  # an English query on the Chinese page: the alt titles
+    ("MAML second order", "maml-second-order-cost"),
+])
+def test_the_chinese_index_ranks_the_right_question_in_the_top_three(real_zh_engine: Engine,
+                                                                     query: str, qid: str) -> None:
+    top = real_zh_engine.ranked(query)[:3]
+    assert qid in top, f"{query!r}: {top}"
+
+
+def test_the_chinese_page_suggests_titles_for_an_english_typo(real_zh_engine: Engine) -> None:
+    assert real_zh_engine.ranked("protoypcal") == []
+    suggestions = real_zh_engine.js("MetajudgeSearch.suggest(INDEX, 'protoypcal')")
+    assert any(s["kind"] == "question" and s["key"] == "prototypical-loss" for s in suggestions)

@@ -88,7 +88,9 @@
     });
     engine.addAll(docs);
     var names = [];
-    docs.forEach(function (d) { names.push({ id: "q:" + d.id, text: d.title, kind: "question", key: d.id }); });
+    docs.forEach(function (d) {
+      names.push({ id: "q:" + d.id, text: d.alt ? d.title + " " + d.alt : d.title, kind: "question", key: d.id });
+    });
     Object.keys(data.topics || {}).forEach(function (slug) {
       names.push({ id: "t:" + slug, text: topicName(data, slug) + " " + slug.replace(/-/g, " "), kind: "topic", key: slug });
     });
