@@ -306,7 +306,8 @@ def test_the_chinese_index_holds_chinese_words_and_english_titles(lang_site: Pat
     words = (docs[CONCEPT_Q]["more"] + " " + docs[CONCEPT_Q]["answer"]).split()
     assert words and all(len(w) <= 6 for w in words if search.CJK.search(w)), words
     english = search.read_index((lang_site / search.index_file("en")).read_text(encoding="utf-8"))
-    assert not search.CJK.search(str(english["docs"]))
+    assert not search.CJK.search(str(english["docs"])) and english["cjk"] is False
+    assert data["cjk"] is True
 
 
 # ---------------------------------------------------------------- previous/next along tracks

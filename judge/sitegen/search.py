@@ -131,8 +131,10 @@ def index_script(lang: str, url: str, docs: Sequence[SearchDoc], topics: dict[st
     """The JavaScript file of one language: fields, documents as arrays, topic names.
 
     ``url`` is the question page pattern with ``{id}`` (e.g. ``questions/{id}.html``); ``links``
-    holds each document's count of incoming related-question links, in document order, and
-    ``langs`` the language each document's text is in (English where it is not translated).
+    holds each document's count of incoming related-question links, in document order,
+    ``langs`` the language each document's text is in (English where it is not translated), and
+    ``cjk`` whether any holds Chinese or Japanese (an English page whose own index has none
+    loads the Chinese index for a Chinese query).
     """
     heads, rests = zip(*(split_statement(d.statement) for d in docs), strict=True) if docs else ((), ())
     texts = [*rests, *heads, *(d.answer for d in docs),
@@ -145,9 +147,10 @@ def index_script(lang: str, url: str, docs: Sequence[SearchDoc], topics: dict[st
     answers = _distinctive(answer_words, [set(s) for s in shown_words], ANSWER_TERMS)
     rows = [[d.id, d.title, d.alt if d.alt != d.title else "", d.topic, " ".join(d.tags), head,
              m, a] for d, head, m, a in zip(docs, heads, more, answers, strict=True)]
+    cjk = any(CJK.search(" ".join(row)) for row in rows)
     payload = _json({"lang": lang, "url": url, "fields": list(FIELDS), "docs": rows,
                      "links": [d.links for d in docs], "langs": [d.lang for d in docs],
-                     "topics": topics})
+                     "cjk": cjk, "topics": topics})
     return f"(window.{GLOBAL} = window.{GLOBAL} || {{}})[{_json(lang)}] = {payload};\n"
 
 

@@ -219,8 +219,9 @@
   var data = (global.METAJUDGE_SEARCH || {})[LANG];
   if (!box || !list || !data || !global.MiniSearch) return;
 
-  // The page's own index, and the Chinese one for a Chinese query on an English page (loaded
-  // by a <script> tag the first time one is typed: file:// allows no fetch()).
+  // The page's own index, and the Chinese one for a Chinese query on an English page whose
+  // index has no Chinese (loaded by a <script> tag the first time one is typed: file:// allows
+  // no fetch()).
   var indexes = {};
   indexes[LANG] = createIndex(data);
   var index = indexes[LANG];
@@ -228,7 +229,10 @@
   var other = { state: "", src: indexScript ? indexScript.getAttribute("data-other-index") : "" };
 
   function indexFor(query) {
-    if (LANG === "zh" || !CJK.test(query) || !other.src || other.state === "failed") return indexes[LANG];
+    // The page's own index, unless a Chinese query meets an index without Chinese in it.
+    if (LANG === "zh" || data.cjk || !CJK.test(query) || !other.src || other.state === "failed") {
+      return indexes[LANG];
+    }
     if (indexes.zh) return indexes.zh;
     if (!other.state) {
       other.state = "loading";
