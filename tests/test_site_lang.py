@@ -105,6 +105,19 @@ tracks:
 """
 
 
+_REAL: dict[str, Path] = {}
+
+
+def repository_site(factory: pytest.TempPathFactory) -> Path:
+    """The repository bank's site ($METAJUDGE_BANK overrides the bank), built once per test
+    process: test_site_build, test_site_pages and test_site_search read it, none changes it."""
+    if "site" not in _REAL:
+        out = factory.mktemp("repository-site") / "site"
+        build_site(load_bank(), out)
+        _REAL["site"] = out
+    return _REAL["site"]
+
+
 def make_lang_bank(dest: Path, stale: bool = False) -> Path:
     """The site fixture with a Chinese concept question and two tracks, under ``dest``.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_site_lang import repository_site
 
 from judge.bank.loader import load_bank
 from judge.bank.tracks import load_tracks
@@ -82,10 +83,8 @@ def real_bank() -> Bank:
 
 
 @pytest.fixture(scope="module")
-def real_site(real_bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pages-real") / "site"
-    build_site(real_bank, out)
-    return out
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return repository_site(tmp_path_factory)  # one build per process, shared by the site tests
 
 
 @pytest.mark.parametrize("lang, page", [("en", "index.html"), ("zh", "index.zh.html")])

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from py_mini_racer import MiniRacer
+from test_site_lang import repository_site
 
 from judge.bank.loader import load_bank
 from judge.sitegen import THEME_DIR, build_site, search
@@ -58,9 +59,7 @@ class Engine:
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("search-real") / "site"
-    build_site(load_bank(), out)
-    return out
+    return repository_site(tmp_path_factory)  # one build per process, shared by the site tests
 
 
 @pytest.fixture(scope="module")
