@@ -24,8 +24,9 @@ from markupsafe import Markup, escape
 
 from judge.bank.tracks import Track, load_tracks
 from judge.model import DIFFICULTIES, KINDS, Bank
-from judge.sitegen import context, i18n, pages, search
+from judge.sitegen import context, i18n, markdown, pages, search
 from judge.sitegen.errors import SiteBuildError
+from judge.sitegen.highlight import _highlight as highlight
 from judge.sitegen.highlight import stylesheet
 from judge.sitegen.katex import call_script, render_formulas
 from judge.sitegen.topics import ordered, topic_info
@@ -74,12 +75,21 @@ def site_order(bank: Bank) -> list[str]:
 
 
 def segmenter(theme_dir: Path = THEME_DIR) -> search.Segmenter:
-    """search.js's own tokeniser, run in the embedded V8, for the search index's words."""
+    """search.js's own tokeniser, run in the embedded V8, for the search index's words.
+
+    Only texts with Chinese or Japanese characters go to V8; Latin words are the same in
+    Python (``search.terms``; a test compares the two), and faster.
+    """
     script = theme_dir / "assets" / "search.js"
 
     def segment(texts: list[str]) -> list[list[str]]:
-        words: list[list[str]] = json.loads(call_script(script, "MetajudgeSearch.termsJson",
-                                                        json.dumps(texts)))
+        cjk = [i for i, text in enumerate(texts) if search.CJK.search(text)]
+        words = [search.terms(text) if not search.CJK.search(text) else [] for text in texts]
+        if cjk:
+            split = json.loads(call_script(script, "MetajudgeSearch.termsJson",
+                                           json.dumps([texts[i] for i in cjk])))
+            for i, terms in zip(cjk, split, strict=True):
+                words[i] = terms
         return words
     return segment
 
@@ -87,6 +97,7 @@ def segmenter(theme_dir: Path = THEME_DIR) -> search.Segmenter:
 def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildReport:
     """Render ``bank`` into ``out`` (created, or cleared if a previous build made it)."""
     start = time.perf_counter()
+    _clear_caches()
     order = site_order(bank)
     tracks = load_tracks(bank)
     per_question: dict[str, float] = dict.fromkeys(order, 0.0)
@@ -135,6 +146,13 @@ def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildRepor
     return BuildReport(out=out, pages=written, seconds=time.perf_counter() - start,
                        per_question=per_question, math_seconds=math_seconds,
                        formulas=len(formulas))
+
+
+def _clear_caches() -> None:
+    """Markdown fragments and highlighted code are cached within one build (the two languages
+    share them), not across builds: a build's time is its own, and memory stays bounded."""
+    markdown.parse.cache_clear()
+    highlight.cache_clear()
 
 
 class _Pager:
