@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from test_site_lang import make_lang_bank
 
 from judge.bank.loader import load_bank
 from judge.sitegen import build_site, make_server, search
@@ -52,13 +53,15 @@ _BUILT: dict[str, Path] = {}  # one build per process, shared by both browser te
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three sites under one folder: fixture/ (stable expectations), real/ (the repository
-    bank; $METAJUDGE_BANK overrides it) and zh/ (questions written in Chinese)."""
+    """Four sites under one folder: fixture/ (stable expectations), real/ (the repository
+    bank; $METAJUDGE_BANK overrides it), zh/ (questions written in Chinese) and lang/ (the
+    fixture with a Chinese translation and two learning tracks, test_site_lang.py)."""
     if "root" not in _BUILT:
         root = tmp_path_factory.mktemp("browser-sites")
         build_site(load_bank(FIXTURE_BANK), root / "fixture")
         build_site(load_bank(), root / "real")
         build_site(load_bank(FIXTURE_BANK.parent / "site_bank_zh"), root / "zh")
+        build_site(load_bank(make_lang_bank(root / "lang-bank")), root / "lang")
         (root / "index.html").write_text("<!doctype html><title>sites</title>")
         _BUILT["root"] = root
     return _BUILT["root"]
@@ -316,7 +319,7 @@ def test_back_restores_exactly_what_was_shown(
     page.select_option("#filter-kind", "concept")
     before = view(page)
     assert before["ids"]
-    page.locator("#question-list > li:not([hidden]) .question-link").first.click()
+    page.locator("#question-list > li:not([hidden]) > a:first-child").first.click()
     page.wait_for_url(re.compile(r"questions/"))
     page.go_back()
     page.wait_for_url(re.compile(r"index\.html\?"))
@@ -376,8 +379,10 @@ def test_filters_narrow_and_combine(
     rec.assert_clean()
 
 
-def test_index_page_loads_at_most_250_kb(page: Any, rec: Recorder, server: str) -> None:
-    page.goto(f"{server}/real/index.html?q=temperature")
+@pytest.mark.parametrize("index, query", [("index.html", "temperature"), ("index.zh.html", "温度")])
+def test_index_page_loads_at_most_250_kb(page: Any, rec: Recorder, server: str, index: str,
+                                         query: str) -> None:
+    page.goto(f"{server}/real/{index}?q={query}")
     assert visible_ids(page)
     total = page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_site_lang import repository_site
 
 from judge.bank.loader import load_bank
 from judge.errors import UsageError
@@ -165,10 +166,8 @@ def real_bank() -> Bank:
 
 
 @pytest.fixture(scope="module")
-def real_site(real_bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("real-site") / "site"
-    build_site(real_bank, out)
-    return out
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return repository_site(tmp_path_factory)  # one build per process, shared by the site tests
 
 
 @pytest.fixture(params=["fixture", "real"])
@@ -184,7 +183,8 @@ def built(request: pytest.FixtureRequest) -> tuple[Bank, Path]:
 def test_report_counts_pages_and_times_each_question(fixture_bank: Bank, tmp_path: Path) -> None:
     report = build_site(fixture_bank, tmp_path / "site")
     topics = {q.topic for q in fixture_bank}
-    assert report.pages == len(fixture_bank) + len(topics) + 2  # + index + about
+    per_lang = len(fixture_bank) + len(topics) + 2  # + index + about
+    assert report.pages == 2 * per_lang  # English and Chinese
     assert report.pages == len(html_pages(tmp_path / "site"))
     assert set(report.per_question) == set(fixture_bank.questions)
     assert all(s > 0 for s in report.per_question.values())

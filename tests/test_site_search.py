@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 from py_mini_racer import MiniRacer
+from test_site_lang import repository_site
 
 from judge.bank.loader import load_bank
 from judge.sitegen import THEME_DIR, build_site, search
+from judge.sitegen.build import segmenter
 
 pytestmark = pytest.mark.xdist_group("site-build")
 
@@ -39,13 +41,13 @@ RANKED = {
 class Engine:
     """search.js and MiniSearch loaded with one built site's index, in V8."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, lang: str = "en") -> None:
         self.ctx = MiniRacer()
         self.ctx.eval("var window = globalThis;")
         self.ctx.eval(MINISEARCH.read_text(encoding="utf-8"))
-        self.ctx.eval((site / search.index_file("en")).read_text(encoding="utf-8"))
+        self.ctx.eval((site / search.index_file(lang)).read_text(encoding="utf-8"))
         self.ctx.eval(SEARCH_JS.read_text(encoding="utf-8"))
-        self.ctx.eval("var INDEX = MetajudgeSearch.createIndex(METAJUDGE_SEARCH.en);")
+        self.ctx.eval(f"var INDEX = MetajudgeSearch.createIndex(METAJUDGE_SEARCH.{lang});")
 
     def js(self, expr: str) -> Any:
         return json.loads(self.ctx.eval(f"JSON.stringify({expr})"))
@@ -56,10 +58,18 @@ class Engine:
 
 
 @pytest.fixture(scope="module")
-def real_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    out = tmp_path_factory.mktemp("search-real") / "site"
-    build_site(load_bank(), out)
-    yield Engine(out)
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return repository_site(tmp_path_factory)  # one build per process, shared by the site tests
+
+
+@pytest.fixture(scope="module")
+def real_engine(real_site: Path) -> Iterator[Engine]:
+    yield Engine(real_site)
+
+
+@pytest.fixture(scope="module")
+def real_zh_engine(real_site: Path) -> Iterator[Engine]:
+    yield Engine(real_site, "zh")
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +111,19 @@ def test_javascript_splits_words_where_python_does(text: str) -> None:
 
 def test_statement_is_split_for_snippets_and_the_rest_kept_as_words() -> None:
     text = "Alpha beta gamma. " * 30 + "Zeta appears once, late."
-    head, more = search.split_statement(text, limit=60)
+    head, rest = search.split_statement(text, limit=60)
     assert text.startswith(head) and len(head) <= 60 and not head.endswith(" ")
-    assert more.split() == ["zeta", "appears", "once", "late"]  # new words only, no stop words
+    assert f"{head} {rest}" == text
     assert search.split_statement("short", limit=60) == ("short", "")
+    zh = "元学习是学习如何学习的方法，" * 20  # Chinese: fewer characters, cut after punctuation
+    head, rest = search.split_statement(zh)
+    assert len(head) <= search.SNIPPET_CHARS_CJK and head.endswith("，") and head + rest == zh
+    doc = search.SearchDoc(id="a", title="A", topic="t", tags=(), statement=text, answer="")
+    other = search.SearchDoc(id="b", title="B", topic="t", tags=(), statement="alpha", answer="")
+    data = search.read_index(search.index_script("en", "{id}.html", [doc, other], {}))
+    first = search.documents(data)[0]
+    assert first["statement"] == search.split_statement(text)[0]
+    assert first["more"].split() == ["appears", "late", "once", "zeta"]  # new words only
 
 
 def test_answer_keeps_distinctive_words_not_shown_elsewhere() -> None:
@@ -114,9 +133,22 @@ def test_answer_keeps_distinctive_words_not_shown_elsewhere() -> None:
 
     docs = [doc("a", "softmax temperature", "softmax hessian hessian common 元学习的方法"),
             doc("b", "other", "common common gradient")]
-    answers = search.distinctive_terms(docs, limit=1)
-    assert answers[0].split() == ["hessian", "元学习的方法"]  # CJK runs are kept whole
-    assert answers[1].split() == ["gradient"]  # in both answers, "common" tells nothing apart
+    answers = search.distinctive_terms(docs, limit=2)
+    assert answers[0].split() == ["hessian", "元学习的方法"]  # without V8, CJK runs stay whole
+    # in both answers, "common" tells less apart than "gradient", though written twice
+    assert search.distinctive_terms(docs, limit=1)[1].split() == ["gradient"]
+    segmented = search.distinctive_terms(docs, limit=9, segment=segmenter())
+    assert segmented[0].split()[0] == "hessian" and "学习" in segmented[0].split()
+
+
+def test_the_build_splits_chinese_exactly_as_search_js_does() -> None:
+    texts = ["元学习（meta-learning）是学习如何学习：MAML的内层循环", "知识蒸馏中的温度", "plain words"]
+    ctx = MiniRacer()
+    ctx.eval("var window = globalThis;")
+    ctx.eval(SEARCH_JS.read_text(encoding="utf-8"))
+    expected = json.loads(ctx.call("MetajudgeSearch.termsJson", json.dumps(texts)))
+    assert segmenter()(texts) == expected
+    assert expected[1] == ["知识", "蒸馏", "中的", "温度"] or "蒸馏" in expected[1]
 
 
 @pytest.mark.parametrize("query", sorted(RANKED))
@@ -172,3 +204,22 @@ def test_chinese_index_keeps_chinese_text(zh_engine: Engine) -> None:
     title = zh_engine.js("INDEX.byId['zh-distillation-temperature'].title")
     assert title == "知识蒸馏中的温度有什么作用？"
     assert zh_engine.ranked("机器翻译") == []
+
+
+@pytest.mark.parametrize("query, qid", [
+    ("蒸馏", "distillation-loss"),
+    ("元学习", "what-is-meta-learning"),
+    ("知识蒸馏", "distillation-loss"),
+    ("prototypical", "prototypical-loss"),  # an English query on the Chinese page: the alt titles
+    ("MAML second order", "maml-second-order-cost"),
+])
+def test_the_chinese_index_ranks_the_right_question_in_the_top_three(real_zh_engine: Engine,
+                                                                     query: str, qid: str) -> None:
+    top = real_zh_engine.ranked(query)[:3]
+    assert qid in top, f"{query!r}: {top}"
+
+
+def test_the_chinese_page_suggests_titles_for_an_english_typo(real_zh_engine: Engine) -> None:
+    assert real_zh_engine.ranked("protoypcal") == []
+    suggestions = real_zh_engine.js("MetajudgeSearch.suggest(INDEX, 'protoypcal')")
+    assert any(s["kind"] == "question" and s["key"] == "prototypical-loss" for s in suggestions)

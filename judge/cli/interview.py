@@ -13,7 +13,7 @@ import click
 
 from judge.cli.common import SANDBOX, bank_of
 from judge.cli.loop import is_tty, review_one
-from judge.cli.practice import store_of
+from judge.cli.practice import LANG, store_of
 
 
 @click.command()
@@ -26,13 +26,15 @@ from judge.cli.practice import store_of
               default=Path("ws"), show_default=True, help="Where the coding task's file is written.")
 @click.option("--seed", type=int, help="Pick the same questions again.")
 @SANDBOX
+@LANG
 @click.pass_context
 def interview(ctx: click.Context, minutes: int, topic: str | None, concepts: int, directory: Path,
-              seed: int | None, sandbox: str) -> None:
+              seed: int | None, sandbox: str, lang: str) -> None:
     """A mock interview: concept questions, one coding task, a countdown and a summary."""
     from judge.engine.sandbox import Engine
     from judge.practice import interview as iv
     from judge.practice.progress import standings
+    from judge.practice.render import words
     from judge.practice.review import Reviewer
     from judge.practice.session import Outcome, Session
     from judge.practice.watch import Event, cbreak, clear_screen, read_keys, run_loop, screen, watch_file
@@ -53,14 +55,14 @@ def interview(ctx: click.Context, minutes: int, topic: str | None, concepts: int
             result.concepts += [iv.ConceptResult(c.id, None) for c in plan.concepts[n - 1:]]
             break
         reviewed = review_one(q, reviewer, f"[{iv.clock(left)} left] Question {n} of "
-                              f"{len(plan.concepts)}", "interview")
+                              f"{len(plan.concepts)}", "interview", lang)
         rating, typed = reviewed if reviewed is not None else (None, "")
         result.concepts.append(iv.ConceptResult(q.id, rating, typed))
     path = _task_file(directory, plan.coding.id, plan.coding.starter.read_text(encoding="utf-8"))
     result.file = str(path)
     if deadline - time.monotonic() > 0:
         click.echo(f"\n[{iv.clock(deadline - time.monotonic())} left] Coding task: "
-                   f"{plan.coding.title}\nEdit {path}: every save runs the visible tests; "
+                   f"{words(plan.coding, lang)[0].title}\nEdit {path}: every save runs the visible tests; "
                    f"s submits your final answer (so does the end of the clock).")
         events: queue.Queue[Event] = queue.Queue()
         stop = threading.Event()

@@ -13,7 +13,7 @@ import click
 
 from judge.bank.loader import find_question
 from judge.cli.common import SANDBOX, bank_of
-from judge.cli.practice import store_of
+from judge.cli.practice import LANG, store_of
 from judge.errors import UsageError
 from judge.model import Question
 
@@ -90,11 +90,13 @@ def watch(ctx: click.Context, qid: str, file: Path, hidden: bool, sandbox: str) 
 
 @click.command("next")
 @click.option("--track", "track_id", help="Follow this track from now on (see `judge progress`).")
+@LANG
 @click.pass_context
-def next_cmd(ctx: click.Context, track_id: str | None) -> None:
+def next_cmd(ctx: click.Context, track_id: str | None, lang: str) -> None:
     """Propose what to do next: your track's next step, due reviews, your weakest topic."""
     from judge.bank.tracks import find_track, load_tracks
     from judge.practice.progress import suggest
+    from judge.practice.render import words
 
     bank = bank_of(ctx)
     tracks = load_tracks(bank)
@@ -115,8 +117,8 @@ def next_cmd(ctx: click.Context, track_id: str | None) -> None:
         if s.qid is not None and s.step is not None:
             q = bank.questions[s.qid]
             click.echo(f"Next: {q.id}  (track {s.track.id}, step {s.step + 1} of {total})")
-            click.echo(f"  {q.title}  [{q.kind}, {q.difficulty}, {q.topic}]")
-            click.echo(f"  {_how_to(q)}")
+            click.echo(f"  {words(q, lang)[0].title}  [{q.kind}, {q.difficulty}, {q.topic}]")
+            click.echo(f"  {_how_to(q, lang)}")
         else:
             click.echo(f"Track {s.track.id}: all {total} steps done.")
         others = [t.id for t in tracks if t.id != s.track.id]
@@ -134,13 +136,15 @@ def next_cmd(ctx: click.Context, track_id: str | None) -> None:
         click.echo("Everything in this bank is done. `judge review` keeps it fresh.")
 
 
-def _how_to(q: Question) -> str:
+def _how_to(q: Question, lang: str = "en") -> str:
+    flag = f" --lang {lang}" if lang != "en" else ""
     if q.is_code:
-        return (f"judge show {q.id}   then   judge start {q.id} --dir ws   and   "
+        return (f"judge show {q.id}{flag}   then   judge start {q.id} --dir ws   and   "
                 f"judge watch {q.id} ws/{q.id.replace('-', '_')}.py")
     if q.choices:
-        return f"judge show {q.id}   then   judge answer {q.id} LETTER   or   judge review {q.id}"
-    return f"judge review {q.id}   (recall the answer, then rate yourself)"
+        return (f"judge show {q.id}{flag}   then   judge answer {q.id} LETTER{flag}   or   "
+                f"judge review {q.id}{flag}")
+    return f"judge review {q.id}{flag}   (recall the answer, then rate yourself)"
 
 
 @click.command()
@@ -149,8 +153,9 @@ def _how_to(q: Question) -> str:
               help="Concept questions never reviewed to add after the due ones.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
               help="At most this many questions in one session.")
+@LANG
 @click.pass_context
-def review(ctx: click.Context, qid: str | None, new: int, limit: int) -> None:
+def review(ctx: click.Context, qid: str | None, new: int, limit: int, lang: str) -> None:
     """Review concept questions when they are due (FSRS spaced repetition); q stops."""
     from judge.bank.tracks import load_tracks
     from judge.practice.review import Reviewer, describe_interval
@@ -176,7 +181,8 @@ def review(ctx: click.Context, qid: str | None, new: int, limit: int) -> None:
         queue_ids = queue_ids[:limit]
     done = 0
     for n, item in enumerate(queue_ids, 1):
-        reviewed = review_one(bank.questions[item], reviewer, f"Review {n} of {len(queue_ids)}", "review")
+        reviewed = review_one(bank.questions[item], reviewer, f"Review {n} of {len(queue_ids)}",
+                              "review", lang)
         if reviewed is None:
             break
         done += 1
@@ -206,17 +212,18 @@ def ask(text: str, default: str, choices: list[str] | None = None) -> str | None
     return answer
 
 
-def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> tuple[int, str] | None:
-    """Show, reveal, rate one concept question.
+def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str,
+               lang: str = "en") -> tuple[int, str] | None:
+    """Show, reveal, rate one concept question (its words in ``lang``; prompts in English).
 
     Returns the rating and what the learner typed as the answer, or None when they quit.
     """
     from judge.bank.quiz import answer as check_answer
-    from judge.practice.render import Block, answer_blocks, prompt_blocks, show
+    from judge.practice.render import Block, answer_blocks, explanation, label, prompt_blocks, show
     from judge.practice.review import describe_interval
 
     click.echo(f"\n{heading}: {q.id}")
-    click.echo(show(prompt_blocks(q)), nl=False)
+    click.echo(show(prompt_blocks(q, lang)), nl=False)
     rating: int | None = None
     if q.choices:
         letters = "".join(chr(65 + i) for i in range(len(q.choices)))
@@ -228,7 +235,7 @@ def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> tu
             result = check_answer(q, pick)
             reviewer.store.record_answer(q.id, result.letter, result.correct, origin)
             click.echo(("Right: " if result.correct else f"Not {pick} (the answer is "
-                        f"{result.right_letter}): ") + result.why)
+                        f"{result.right_letter}): ") + (explanation(q, pick, lang) or result.why))
             rating = 3 if result.correct else 1
         else:
             rating = 1
@@ -238,8 +245,8 @@ def review_one(q: Question, reviewer: Reviewer, heading: str, origin: str) -> tu
         if key is None or key.strip().lower() == "q":
             return None
         typed = key.strip()
-    click.echo(show(answer_blocks(q, ("Answer", "Key points")) or [Block("note", "(no model answer)")]),
-               nl=False)
+    click.echo(show(answer_blocks(q, ("Answer", "Key points"), lang)
+                    or [Block("note", label("no_answer", lang))]), nl=False)
     if rating is None:
         choice = ask("How well did you recall it? 1 Again, 2 Hard, 3 Good, 4 Easy (q stops)",
                      default="3", choices=["1", "2", "3", "4", "q"])

@@ -30,6 +30,17 @@ def store_of(ctx: click.Context) -> Store:
     return store
 
 
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from judge.bank.translation import default_lang, parse_lang
+
+    return parse_lang(value) if value is not None else default_lang()
+
+
+LANG = click.option("--lang", callback=_lang, metavar="en|zh",
+                    help="Language of the question's words: en or zh (default: env "
+                         "METAJUDGE_LANG, else en). Verdicts and messages stay in English.")
+
+
 def local_time(stamp: str) -> str:
     try:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -43,10 +54,13 @@ def local_time(stamp: str) -> str:
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--tag", help="Only questions with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@LANG
 @click.pass_context
 def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind: str | None,
-             tag: str | None, as_json: bool) -> None:
-    """List questions, optionally filtered."""
+             tag: str | None, as_json: bool, lang: str) -> None:
+    """List questions, optionally filtered (titles in --lang)."""
+    from judge.practice.render import words
+
     bank = bank_of(ctx)
     topics = sorted({q.topic for q in bank})
     if topic and topic.casefold() not in {t.casefold() for t in topics}:
@@ -56,10 +70,11 @@ def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind
     rows = [q for q in bank if (not topic or q.topic.casefold() == topic.casefold())
             and (not difficulty or q.difficulty == difficulty)
             and (not kind or q.kind == kind) and (not tag or tag.casefold() in q.tags)]
+    titles = {q.id: words(q, lang)[0].title for q in rows}
     if as_json:
-        click.echo(json.dumps([{"id": q.id, "title": q.title, "kind": q.kind, "topic": q.topic,
+        click.echo(json.dumps([{"id": q.id, "title": titles[q.id], "kind": q.kind, "topic": q.topic,
                                 "difficulty": q.difficulty, "tags": list(q.tags)} for q in rows],
-                              indent=2))
+                              indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo("No question matches these filters.")
@@ -67,7 +82,7 @@ def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind
     width = max(len(q.id) for q in rows)
     click.echo(f"{'ID':<{width}}  {'KIND':<7}  {'DIFF':<6}  {'TOPIC':<26}  TITLE")
     for q in rows:
-        click.echo(f"{q.id:<{width}}  {q.kind:<7}  {q.difficulty:<6}  {q.topic:<26}  {q.title}")
+        click.echo(f"{q.id:<{width}}  {q.kind:<7}  {q.difficulty:<6}  {q.topic:<26}  {titles[q.id]}")
     click.echo(f"\n{len(rows)} question(s)")
 
 
@@ -75,16 +90,17 @@ def list_cmd(ctx: click.Context, topic: str | None, difficulty: str | None, kind
 @click.argument("qid")
 @click.option("--hints", default=0, type=click.IntRange(0), help="Reveal the first N hints.")
 @click.option("--solution", is_flag=True, help="Also show the answer, explanation and reference.")
+@LANG
 @click.pass_context
-def show(ctx: click.Context, qid: str, hints: int, solution: bool) -> None:
-    """Show a question (formatted on a terminal, plain text in a pipe)."""
+def show(ctx: click.Context, qid: str, hints: int, solution: bool, lang: str) -> None:
+    """Show a question (formatted on a terminal, plain text in a pipe), in --lang."""
     from judge.practice.render import question_blocks
     from judge.practice.render import show as as_text
 
     q = find_question(bank_of(ctx), qid)
     if hints and q.hints:
         store_of(ctx).record_hints(q.id, min(hints, len(q.hints)))
-    click.echo(as_text(question_blocks(q, hints=hints, solution=solution)), nl=False)
+    click.echo(as_text(question_blocks(q, hints=hints, solution=solution, lang=lang)), nl=False)
 
 
 @click.command()
@@ -154,18 +170,26 @@ def submit(ctx: click.Context, qid: str, file: Path, as_json: bool, sandbox: str
 @click.command()
 @click.argument("qid")
 @click.argument("letter")
+@LANG
 @click.pass_context
-def answer(ctx: click.Context, qid: str, letter: str) -> None:
-    """Answer a concept question's multiple-choice form (exit 0 when right)."""
-    from judge.bank.quiz import answer as check_answer
+def answer(ctx: click.Context, qid: str, letter: str, lang: str) -> None:
+    """Answer a concept question's multiple-choice form (exit 0 when right).
 
-    result = check_answer(find_question(bank_of(ctx), qid), letter)
-    store_of(ctx).record_answer(qid, result.letter, result.correct, "cli")
+    The verdict is in English; the explanation in --lang.
+    """
+    from judge.bank.quiz import answer as check_answer
+    from judge.practice.render import explanation
+
+    q = find_question(bank_of(ctx), qid)
+    result = check_answer(q, letter)
+    store_of(ctx).record_answer(q.id, result.letter, result.correct, "cli")
+    why = explanation(q, result.letter, lang) or result.why
     if result.correct:
-        click.echo(f"Correct: {result.letter}. {result.why}")
+        click.echo(f"Correct: {result.letter}. {why}")
     else:
-        click.echo(f"Not {result.letter}: {result.why}\nTry again, or see the answer with "
-                   f"`judge show {qid} --solution`.")
+        flag = f" --lang {lang}" if lang != "en" else ""
+        click.echo(f"Not {result.letter}: {why}\nTry again, or see the answer with "
+                   f"`judge show {q.id} --solution{flag}`.")
     sys.exit(0 if result.correct else 1)
 
 

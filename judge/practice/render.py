@@ -2,6 +2,12 @@
 
 Both views come from one list of blocks, and both show the maths as Unicode
 (judge/practice/maths.py). The plain view is what ``judge show`` prints into a pipe or file.
+
+A view may be in Chinese (``lang="zh"``, ``judge show --lang zh``): the question's own words
+(title, statement, hints, choices, answers) come from its current ``question.zh.md``, and the
+labels around them are Chinese. A missing or stale translation (the English file changed after
+its stamp) shows the English words with a note saying so. Ids, tags, code and commands are the
+same in both languages.
 """
 
 from __future__ import annotations
@@ -9,11 +15,33 @@ from __future__ import annotations
 import io
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
+from rich.cells import cell_len  # a Chinese character takes two columns
+
+from judge.bank.translation import LocalizedQuestion, localized, section_label, state_of
 from judge.model import Question
 from judge.practice.maths import markdown_maths
+
+LABELS = {
+    "en": {"id": "id", "kind": "kind", "topic": "topic", "difficulty": "difficulty",
+           "tags": "tags", "define": "define", "choices": "Choices", "hints": "Hints ({n} of {total})",
+           "hints_note": "({total} hints: `judge show {id} --hints 1` reveals the first)",
+           "solution_note": "(`judge show {id} --solution` shows the model answer)",
+           "choice_answers": "Answer to the choices", "correct": "correct", "wrong": "wrong",
+           "reference": "Reference solution", "references": "References", "related": "Related",
+           "missing": "", "stale": "", "no_answer": "(no model answer)", "colon": ": "},
+    "zh": {"id": "编号", "kind": "题型", "topic": "主题", "difficulty": "难度", "tags": "标签",
+           "define": "需定义", "choices": "选项", "hints": "提示（{n}/{total}）",
+           "hints_note": "（共 {total} 条提示：`judge show {id} --hints 1 --lang zh` 显示第一条）",
+           "solution_note": "（`judge show {id} --solution --lang zh` 显示参考答案）",
+           "choice_answers": "各选项解析", "correct": "正确", "wrong": "错误",
+           "reference": "参考实现", "references": "参考文献", "related": "相关题目",
+           "missing": "（这道题还没有中文译文，以下为英文原文。）",
+           "stale": "（这道题的英文原文在翻译之后有过修改，中文译文尚待更新，以下为英文原文。）",
+           "no_answer": "（没有参考答案）", "colon": "："},
+}
 
 
 @dataclass(frozen=True)
@@ -22,62 +50,102 @@ class Block:
     text: str
 
 
+def words(q: Question, lang: str = "en") -> tuple[LocalizedQuestion, str]:
+    """The question's words in ``lang`` and, when they are English instead, why.
+
+    The reason is ``""`` when the words are in ``lang``, else ``missing`` or ``stale``: a stale
+    translation is not shown, as its words may describe an older question.
+    """
+    if lang == "en":
+        return localized(q, "en"), ""
+    state = state_of(q, lang)
+    if state in ("missing", "stale"):
+        return replace(localized(q, "en"), lang=lang), state
+    return localized(q, lang), ""
+
+
+def label(name: str, lang: str = "en", **values: object) -> str:
+    """An interface label of the terminal views in ``lang``."""
+    return LABELS.get(lang, LABELS["en"])[name].format(**values)
+
+
 def question_blocks(q: Question, hints: int = 0, solution: bool = False,
-                    sections: tuple[str, ...] = ("Problem", "Examples")) -> list[Block]:
-    out = [Block("title", q.title),
-           Block("meta", f"id: {q.id}   kind: {q.kind}   topic: {q.topic}   difficulty: {q.difficulty}"),
-           Block("meta", f"tags: {', '.join(q.tags)}")]
+                    sections: tuple[str, ...] = ("Problem", "Examples"),
+                    lang: str = "en") -> list[Block]:
+    w, why = words(q, lang)
+    c = label("colon", lang)
+    out = [Block("title", w.title),
+           Block("meta", f"{label('id', lang)}{c}{q.id}   {label('kind', lang)}{c}{q.kind}   "
+                         f"{label('topic', lang)}{c}{q.topic}   "
+                         f"{label('difficulty', lang)}{c}{q.difficulty}"),
+           Block("meta", f"{label('tags', lang)}{c}{', '.join(q.tags)}")]
     if q.is_code:
-        out.append(Block("meta", f"define: {', '.join(q.entry_points)}"))
+        out.append(Block("meta", f"{label('define', lang)}{c}{', '.join(q.entry_points)}"))
+    if why:
+        out.append(Block("note", label(why, lang)))
     for name in sections:
-        if q.section(name):
-            out += [Block("heading", name), Block("markdown", q.section(name))]
-    if q.choices:
-        out.append(Block("heading", "Choices"))
+        if w.section(name):
+            out += [Block("heading", section_label(name, lang)), Block("markdown", w.section(name))]
+    if w.choices:
+        out.append(Block("heading", label("choices", lang)))
         out.append(Block("markdown", "\n".join(f"- **{chr(65 + i)}.** {c.text}"
-                                               for i, c in enumerate(q.choices))))
-    shown = min(max(hints, 0), len(q.hints))
+                                               for i, c in enumerate(w.choices))))
+    shown = min(max(hints, 0), len(w.hints))
     if shown:
-        out.append(Block("heading", f"Hints ({shown} of {len(q.hints)})"))
-        out.append(Block("markdown", "\n".join(f"{i}. {h}" for i, h in enumerate(q.hints[:shown], 1))))
-    elif q.hints:
-        out.append(Block("note", f"({len(q.hints)} hints: `judge show {q.id} --hints 1` reveals the first)"))
+        out.append(Block("heading", label("hints", lang, n=shown, total=len(w.hints))))
+        out.append(Block("markdown", "\n".join(f"{i}. {h}" for i, h in enumerate(w.hints[:shown], 1))))
+    elif w.hints:
+        out.append(Block("note", label("hints_note", lang, total=len(w.hints), id=q.id)))
     if solution:
-        out += answer_blocks(q)
+        out += answer_blocks(q, lang=lang)
         if q.is_code and q.reference_solution.is_file():
-            out += [Block("heading", "Reference solution"),
+            out += [Block("heading", label("reference", lang)),
                     Block("code", q.reference_solution.read_text("utf-8"))]
     elif q.kind == "concept":
-        out.append(Block("note", f"(`judge show {q.id} --solution` shows the model answer)"))
+        out.append(Block("note", label("solution_note", lang, id=q.id)))
     if q.references:
-        out.append(Block("heading", "References"))
+        out.append(Block("heading", label("references", lang)))
         out.append(Block("markdown", "\n".join(f"- {r.cite()}" for r in q.references)))
     if q.related:
-        out.append(Block("note", f"Related: {', '.join(q.related)}"))
+        out.append(Block("note", f"{label('related', lang)}{label('colon', lang)}{', '.join(q.related)}"))
     return out
 
 
-def prompt_blocks(q: Question) -> list[Block]:
+def prompt_blocks(q: Question, lang: str = "en") -> list[Block]:
     """What a review or an interview asks: the title, the problem and the choices."""
-    out = [Block("title", q.title), Block("markdown", q.section("Problem"))]
-    if q.choices:
+    w, why = words(q, lang)
+    out = [Block("title", w.title)]
+    if why:
+        out.append(Block("note", label(why, lang)))
+    out.append(Block("markdown", w.section("Problem")))
+    if w.choices:
         out.append(Block("markdown", "\n".join(f"- **{chr(65 + i)}.** {c.text}"
-                                               for i, c in enumerate(q.choices))))
+                                               for i, c in enumerate(w.choices))))
     return out
+
+
+def explanation(q: Question, letter: str, lang: str = "en") -> str:
+    """Why choice ``letter`` (A, B, ...) is right or wrong, in ``lang`` where translated."""
+    index = ord(letter.upper()) - 65 if len(letter) == 1 else -1
+    choices = words(q, lang)[0].choices
+    return choices[index].why if 0 <= index < len(choices) else ""
 
 
 def answer_blocks(q: Question, names: tuple[str, ...] = ("Answer", "Key points", "Common mistakes",
-                                                          "Follow-ups", "Explanation")) -> list[Block]:
+                                                          "Follow-ups", "Explanation"),
+                  lang: str = "en") -> list[Block]:
+    w, _ = words(q, lang)
     out: list[Block] = []
-    if q.choices and "Answer" in names:
-        right = next(i for i, c in enumerate(q.choices) if c.correct)
-        out.append(Block("heading", "Answer to the choices"))
+    if w.choices and "Answer" in names:
+        right = next(i for i, c in enumerate(w.choices) if c.correct)
+        out.append(Block("heading", label("choice_answers", lang)))
         out.append(Block("markdown", "\n".join(
-            f"- **{chr(65 + i)}.** {'correct' if i == right else 'wrong'}: {c.why}"
-            for i, c in enumerate(q.choices))))
+            f"- **{chr(65 + i)}.** {label('correct' if i == right else 'wrong', lang)}"
+            f"{label('colon', lang)}{c.why}"
+            for i, c in enumerate(w.choices))))
     for name in names:
-        if q.section(name):
-            out += [Block("heading", name), Block("markdown", q.section(name))]
+        if w.section(name):
+            out += [Block("heading", section_label(name, lang)), Block("markdown", w.section(name))]
     return out
 
 
@@ -86,9 +154,9 @@ def plain(blocks: list[Block]) -> str:
     lines: list[str] = []
     for b in blocks:
         if b.kind == "title":
-            lines += [b.text, "=" * len(b.text)]
+            lines += [b.text, "=" * cell_len(b.text)]
         elif b.kind == "heading":
-            lines.append(f"\n{b.text}\n{'-' * len(b.text)}")
+            lines.append(f"\n{b.text}\n{'-' * cell_len(b.text)}")
         elif b.kind == "markdown":
             lines.append(markdown_maths(b.text))
         elif b.kind == "note":
@@ -144,6 +212,6 @@ def show(blocks: list[Block], tty: bool | None = None) -> str:
     return formatted(blocks) if (is_terminal() if tty is None else tty) else plain(blocks)
 
 
-def render_question(q: Question, hints: int = 0, solution: bool = False) -> str:
+def render_question(q: Question, hints: int = 0, solution: bool = False, lang: str = "en") -> str:
     """The plain-text view of a question (kept for callers that want text)."""
-    return plain(question_blocks(q, hints, solution))
+    return plain(question_blocks(q, hints, solution, lang=lang))

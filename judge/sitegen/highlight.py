@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from pygments import highlight as _pygmentize
@@ -19,6 +20,13 @@ _ALIASES = {"py": "python", "python3": "python", "sh": "bash", "shell": "bash", 
 
 def highlight(code: str, lang: str = "", _attrs: str = "") -> str:
     """Escaped inner HTML for a code block (markdown-it wraps it in <pre><code>)."""
+    return _highlight(code, lang)
+
+
+@lru_cache(maxsize=4096)
+def _highlight(code: str, lang: str) -> str:
+    # Cached: a translation's code blocks are the English file's, byte for byte, and the starter
+    # and reference code appear on both pages of a question.
     name = _ALIASES.get(lang.strip().lower(), lang.strip().lower())
     if not name:
         return escape(code, quote=False)

@@ -41,6 +41,7 @@ function metajudgeRender(payload) {
 # an asyncio loop (a notebook, Playwright's sync API) does not change how mini-racer behaves.
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metajudge-katex")
 _context: Any = None
+_scripts: set[str] = set()  # other scripts loaded into the context (see call_script)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,33 @@ def _call(keys: list[tuple[str, bool]]) -> str:
         raise SiteBuildError(f"KaTeX stopped while rendering {len(keys)} formulas: {exc}",
                              "Build again; if it persists, report the formula named.") from exc
     return raw
+
+
+def _call_script(script: Path, function: str, payload: str) -> str:
+    ctx = _engine()
+    if str(script) not in _scripts:
+        try:
+            ctx.eval("var window = globalThis;")
+            ctx.eval(script.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SiteBuildError(f"{script.name} is missing from the installed package ({script})",
+                                 "Reinstall Metajudge; the wheel ships judge/sitegen/theme/.") from exc
+        _scripts.add(str(script))
+    try:
+        raw: str = ctx.call(function, payload, timeout_sec=TIMEOUT_S)
+    except Exception as exc:  # mini-racer's own exceptions
+        raise SiteBuildError(f"{script.name} stopped in {function}: {exc}",
+                             "Build again; if it persists, report it.") from exc
+    return raw
+
+
+def call_script(script: Path, function: str, payload: str) -> str:
+    """``function(payload)`` from ``script`` (loaded once) in the same V8 context as KaTeX.
+
+    The search index uses it to split text into words with the site's own search.js, so the
+    build and the browser agree on Chinese words (``Intl.Segmenter``, ICU's dictionary).
+    """
+    return _worker.submit(_call_script, script, function, payload).result()
 
 
 def _render_batch(keys: list[tuple[str, bool]]) -> list[dict[str, str]]:

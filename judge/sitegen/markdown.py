@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -59,8 +60,13 @@ def make_parser() -> MarkdownIt:
 _MD = make_parser()
 
 
+@lru_cache(maxsize=8192)
 def parse(text: str, file: str, first_line: int) -> Fragment:
-    """Parse ``text`` whose first line is line ``first_line`` of ``file``."""
+    """Parse ``text`` whose first line is line ``first_line`` of ``file``.
+
+    Cached: a page in Chinese that shows a question's English text (not translated yet) parses
+    the same text as its English page. Fragments are only read, never changed.
+    """
     return Fragment(tuple(_MD.parse(text)), file, first_line)
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge.bank.loader import split_front_matter
+from judge.bank.translation import LocalizedQuestion, translation_path
 from judge.model import Question
 from judge.sitegen import markdown as mdr
 from judge.sitegen.errors import SiteBuildError
+from judge.sitegen.i18n import view
 from judge.sitegen.katex import Formula
 
 STATEMENT = ("Problem", "Examples")  # what a search result's snippet is cut from
@@ -32,6 +34,9 @@ class ParsedQuestion:
 
     question: Question
     file: str
+    shown: LocalizedQuestion  # the words shown, in ``lang`` or English per field
+    lang: str = "en"
+    state: str = ""  # the translation's state ("" for English): see i18n.view
     sections: dict[str, mdr.Fragment] = field(default_factory=dict)
     hints: list[mdr.Fragment] = field(default_factory=list)
     choices: list[tuple[mdr.Fragment, mdr.Fragment, bool]] = field(default_factory=list)
@@ -97,20 +102,30 @@ def _read(path: Path, what: str, rel: str) -> str:
             f"Create {rel} (run `judge check` to see what the question needs).") from exc
 
 
-def parse_question(q: Question, root: Path) -> ParsedQuestion:
-    """Parse every section, hint and choice of ``q``; read its starter and reference code."""
-    rel = _relative(q.markdown_path, root)
-    pq = ParsedQuestion(q, rel)
-    starts = section_lines(q.markdown_path)
-    for name, text in q.sections.items():
+def parse_question(q: Question, root: Path, lang: str = "en") -> ParsedQuestion:
+    """Parse every section, hint and choice of ``q`` as shown in ``lang``; read its code.
+
+    Each fragment remembers the file it came from (``question.md`` or ``question.zh.md``), so a
+    LaTeX error names the right file and line.
+    """
+    shown, state = view(q, lang)
+    files = {"en": q.markdown_path}
+    if lang != "en" and shown.translated:
+        files[lang] = translation_path(q, lang)
+    rels = {k: _relative(path, root) for k, path in files.items()}
+    starts = {k: section_lines(path) for k, path in files.items()}
+    pq = ParsedQuestion(q, rels["en"], shown, lang, state)
+    for name, text in shown.sections.items():
+        src = shown.lang_of(f"section:{name}")
         if text:
-            pq.sections[name] = mdr.parse(text, rel, starts.get(name, 1))
+            pq.sections[name] = mdr.parse(text, rels[src], starts[src].get(name, 1))
     if "Hints" in pq.sections:
         pq.hints = mdr.list_items(pq.sections.pop("Hints"))
-    if q.choices:
-        line = _key_line(q.markdown_path, "choices")
-        pq.choices = [(mdr.parse(c.text, rel, line), mdr.parse(c.why, rel, line), c.correct)
-                      for c in q.choices]
+    if shown.choices:
+        src = shown.lang_of("choices")
+        line = _key_line(files[src], "choices")
+        pq.choices = [(mdr.parse(c.text, rels[src], line), mdr.parse(c.why, rels[src], line),
+                       c.correct) for c in shown.choices]
     if q.is_code:
         pq.starter = _read(q.starter, "starter code", _relative(q.starter, root))
         pq.reference = _read(q.reference_solution, "reference solution",

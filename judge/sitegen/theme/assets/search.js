@@ -1,7 +1,8 @@
 // The index page's search: ranked with MiniSearch (vendored, window.MiniSearch), filtered by
 // topic, kind, difficulty and tag, with the query and filters kept in the URL. The documents
 // come from search-index.<lang>.js (window.METAJUDGE_SEARCH), loaded by <script> so that all
-// of it works from file:// too. Without scripts the page still lists every question.
+// of it works from file:// too; an English page asked a Chinese query loads the Chinese index
+// the same way, then. Without scripts the page still lists every question.
 (function (global) {
   "use strict";
 
@@ -15,9 +16,10 @@
   var WORD = /[\p{L}\p{N}_]+/gu;
   var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
   var CJK_RUNS = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+/g;
-  // Title and tags count most, then the topic, then the statement, then the answer.
-  var BOOST = { title: 6, tags: 4, topic: 2, statement: 1.4, more: 1.2, answer: 0.35 };
-  var FIELDS = ["title", "tags", "topic", "statement", "more", "answer"];
+  // Title and tags count most, then the title in the other language and the topic, then the
+  // statement, then the answer.
+  var BOOST = { title: 6, tags: 4, alt: 3, topic: 2, statement: 1.4, more: 1.2, answer: 0.35 };
+  var FIELDS = ["title", "alt", "tags", "topic", "statement", "more", "answer"];
   // A question that many others list as related is a central one: among similar matches it
   // comes first. The factor grows slowly (1.2 for one link, 1.9 for eighteen).
   var HUB = 0.3;
@@ -86,7 +88,9 @@
     });
     engine.addAll(docs);
     var names = [];
-    docs.forEach(function (d) { names.push({ id: "q:" + d.id, text: d.title, kind: "question", key: d.id }); });
+    docs.forEach(function (d) {
+      names.push({ id: "q:" + d.id, text: d.alt ? d.title + " " + d.alt : d.title, kind: "question", key: d.id });
+    });
     Object.keys(data.topics || {}).forEach(function (slug) {
       names.push({ id: "t:" + slug, text: topicName(data, slug) + " " + slug.replace(/-/g, " "), kind: "topic", key: slug });
     });
@@ -99,6 +103,7 @@
       byId[d.id] = d;
       links[d.id] = (data.links || [])[n] || 0;
       d.tagList = d.tags ? d.tags.split(" ") : [];
+      d.lang = (data.langs || [])[n] || data.lang;
     });
     return { engine: engine, names: nameIndex, docs: docs, byId: byId, links: links, data: data };
   }
@@ -150,24 +155,108 @@
       .slice(0, 5).map(function (r) { return { kind: r.kind, key: r.key, text: r.text }; });
   }
 
+  // The words of each text, as the index sees them: the site builder runs this in V8 so that
+  // the index's word lists and the browser agree on Chinese words.
+  function termsJson(payload) {
+    return JSON.stringify(JSON.parse(payload).map(function (t) {
+      return tokenize(t).map(processTerm).filter(Boolean);
+    }));
+  }
+
   global.MetajudgeSearch = {
     tokenize: tokenize, processTerm: processTerm, createIndex: createIndex, search: search,
-    suggest: suggest, STOP_WORDS: STOP_WORDS, BOOST: BOOST,
+    suggest: suggest, termsJson: termsJson, STOP_WORDS: STOP_WORDS, BOOST: BOOST, CJK: CJK,
   };
 
   if (typeof document === "undefined") return;
 
   // ------------------------------------------------------------------ the index page
 
+  // What the page says, in its language (the templates' words are in judge/sitegen/i18n.py).
+  var TEXT = {
+    en: {
+      matches: "Matches the {fields}. ", matchesOther: "Matches the Chinese text: the {fields}. ",
+      fields: { title: "title", alt: "English title", tags: "tags", topic: "topic",
+        statement: "problem", more: "problem", answer: "answer" },
+      sep: ", ", tags: "Tags: ", end: ". ",
+      core: "The core question for #{tag}: {n} other questions link to it. ",
+      mentionsProblem: "The problem mentions ", mentionsAnswer: "The answer mentions ",
+      quoted: "\u201c{q}\u201d", noMatch: "No question matches {q}", withFilters: " with these filters.",
+      stop: ".", didYouMean: "Did you mean:", topic: "Topic: ",
+      partial1: "No question has every word of {q}; 1 question has some of them.",
+      partial: "No question has every word of {q}; {n} questions have some of them.",
+      match1: "1 question matches {q}", match: "{n} questions match {q}",
+      showing: "Showing {n} of {total} questions.", all: "Showing all {total} questions.",
+      loading: "Loading the Chinese search index\u2026",
+      failed: "The Chinese search index could not be loaded.",
+    },
+    zh: {
+      matches: "匹配{fields}。", matchesOther: "匹配{fields}。",
+      fields: { title: "标题", alt: "英文标题", tags: "标签", topic: "主题", statement: "题目",
+        more: "题目", answer: "答案" },
+      sep: "、", tags: "标签：", end: "。",
+      core: "#{tag} 的核心题：另有 {n} 道题链接到它。",
+      mentionsProblem: "题目中提到 ", mentionsAnswer: "答案中提到 ",
+      quoted: "\u201c{q}\u201d", noMatch: "没有题目匹配{q}", withFilters: "（在当前筛选条件下）。",
+      stop: "。", didYouMean: "你是不是要找：", topic: "主题：",
+      partial1: "没有题目包含{q}中的所有词；1 道题包含其中一部分。",
+      partial: "没有题目包含{q}中的所有词；{n} 道题包含其中一部分。",
+      match1: "1 道题匹配{q}", match: "{n} 道题匹配{q}",
+      showing: "显示 {n} / {total} 道题。", all: "共 {total} 道题。",
+      loading: "正在加载中文搜索索引\u2026", failed: "无法加载中文搜索索引。",
+    },
+  };
+  var HTML_LANG = { en: "en", zh: "zh-Hans" };
+
+  function fmt(s, vars) {
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] !== undefined ? String(vars[k]) : m; });
+  }
+
   var box = document.getElementById("q");
   var list = document.getElementById("question-list");
-  var data = (global.METAJUDGE_SEARCH || {})[document.documentElement.lang || "en"];
+  var LANG = document.documentElement.getAttribute("data-lang") || "en";
+  var S = TEXT[LANG] || TEXT.en;
+  var data = (global.METAJUDGE_SEARCH || {})[LANG];
   if (!box || !list || !data || !global.MiniSearch) return;
 
-  var index = createIndex(data);
+  // The page's own index, and the Chinese one for a Chinese query on an English page whose
+  // index has no Chinese (loaded by a <script> tag the first time one is typed: file:// allows
+  // no fetch()).
+  var indexes = {};
+  indexes[LANG] = createIndex(data);
+  var index = indexes[LANG];
+  var indexScript = document.getElementById("search-index");
+  var other = { state: "", src: indexScript ? indexScript.getAttribute("data-other-index") : "" };
+
+  function indexFor(query) {
+    // The page's own index, unless a Chinese query meets an index without Chinese in it.
+    if (LANG === "zh" || data.cjk || !CJK.test(query) || !other.src || other.state === "failed") {
+      return indexes[LANG];
+    }
+    if (indexes.zh) return indexes.zh;
+    if (!other.state) {
+      other.state = "loading";
+      var script = document.createElement("script");
+      script.src = other.src;
+      script.onload = function () {
+        var zh = (global.METAJUDGE_SEARCH || {}).zh;
+        if (zh) { indexes.zh = createIndex(zh); other.state = "ready"; } else { other.state = "failed"; }
+        apply(false);
+      };
+      script.onerror = function () { other.state = "failed"; apply(false); };
+      document.head.appendChild(script);
+    }
+    return null;
+  }
+
   var items = Array.prototype.slice.call(list.children);
   var itemById = {};
-  items.forEach(function (li) { itemById[li.getAttribute("data-id")] = li; });
+  var titles = {};  // each item's title as the page shows it, restored after highlighting
+  items.forEach(function (li) {
+    var id = li.getAttribute("data-id");
+    itemById[id] = li;
+    titles[id] = li.firstElementChild.textContent;
+  });
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   var count = document.getElementById("result-count");
   var suggestions = document.getElementById("suggestions");
@@ -199,7 +288,7 @@
     return frag;
   }
 
-  // About 200 characters of the statement around its first matched term.
+  // About 200 characters of the statement around its first matched term (80 of Chinese).
   function excerpt(text, terms) {
     var lower = text.toLowerCase();
     var at = -1;
@@ -207,22 +296,22 @@
       var i = lower.indexOf(t);
       if (i !== -1 && (at === -1 || i < at)) at = i;
     });
-    var start = at > 60 ? text.lastIndexOf(" ", at - 50) : 0;
-    if (start < 0) start = at - 50;
-    var end = Math.min(text.length, start + 200);
+    var cjk = CJK.test(text);
+    var width = cjk ? 80 : 200;
+    var start = at > width * 0.3 ? text.lastIndexOf(" ", at - width / 4) : 0;
+    if (start < 0 || (cjk && at > width * 0.3)) start = Math.max(0, at - width / 4);
+    var end = Math.min(text.length, start + width);
     var space = text.indexOf(" ", end);
-    if (end < text.length && space !== -1 && space - end < 20) end = space;
+    if (!cjk && end < text.length && space !== -1 && space - end < 20) end = space;
     return (start > 0 ? "\u2026" : "") + text.slice(start, end).trim() + (end < text.length ? "\u2026" : "");
   }
-
-  var FIELD_LABEL = { title: "title", tags: "tags", topic: "topic", statement: "problem", more: "problem", answer: "answer" };
 
   function text(node, value) { node.appendChild(document.createTextNode(value)); }
 
   // Why a result matched: the fields, the matching tags, the core-question note, then the
   // statement around the first matched word, every matched word highlighted.
-  function showSnippet(li, result, core) {
-    var doc = index.byId[result.id];
+  function showSnippet(li, result, core, idx) {
+    var doc = idx.byId[result.id];
     var snippet = li.querySelector(".snippet");
     if (!snippet) {
       snippet = document.createElement("p");
@@ -239,41 +328,51 @@
     });
     var labels = [];
     FIELDS.forEach(function (f) {
-      if (fields[f] && labels.indexOf(FIELD_LABEL[f]) === -1) labels.push(FIELD_LABEL[f]);
+      if (fields[f] && labels.indexOf(S.fields[f]) === -1) labels.push(S.fields[f]);
     });
     var why = document.createElement("span");
     why.className = "why";
-    why.textContent = "Matches the " + labels.join(", ") + ". ";
+    why.textContent = fmt(idx === indexes[LANG] ? S.matches : S.matchesOther, { fields: labels.join(S.sep) });
     snippet.appendChild(why);
     if (fields.tags) {
       var tags = doc.tagList.filter(function (t) {
         return tokenize(t).some(function (w) { return result.terms.indexOf(w) !== -1; });
       });
-      text(snippet, "Tags: ");
-      snippet.appendChild(highlighted(tags.map(function (t) { return "#" + t; }).join(", "), result.terms));
-      text(snippet, ". ");
+      text(snippet, S.tags);
+      var tagText = document.createElement("span");
+      tagText.lang = "en";
+      tagText.appendChild(highlighted(tags.map(function (t) { return "#" + t; }).join(", "), result.terms));
+      snippet.appendChild(tagText);
+      text(snippet, S.end);
     }
     if (core && core.result === result) {
-      text(snippet, "The core question for #" + core.tag + ": " + core.links +
-        " other questions link to it. ");
+      text(snippet, fmt(S.core, { tag: core.tag, n: core.links }));
     }
+    var lang = HTML_LANG[doc.lang] || doc.lang;
+    var own = lang === document.documentElement.lang;
     if (elsewhere.length) {
-      text(snippet, (fields.more ? "The problem" : "The answer") + " mentions ");
-      snippet.appendChild(highlighted(elsewhere.slice(0, 4).join(", "), elsewhere));
-      text(snippet, ". ");
+      text(snippet, fields.more ? S.mentionsProblem : S.mentionsAnswer);
+      var words = document.createElement("span");
+      if (!own) words.lang = lang;
+      words.appendChild(highlighted(elsewhere.slice(0, 4).join(", "), elsewhere));
+      snippet.appendChild(words);
+      text(snippet, S.end);
     }
-    snippet.appendChild(highlighted(excerpt(doc.statement, result.terms), result.terms));
-    var link = li.querySelector(".question-link");
+    var statement = document.createElement("span");
+    statement.className = "excerpt";
+    if (!own) statement.lang = lang;
+    statement.appendChild(highlighted(excerpt(doc.statement, result.terms), result.terms));
+    snippet.appendChild(statement);
+    var link = li.firstElementChild;
     link.textContent = "";
-    link.appendChild(highlighted(doc.title, result.terms));
+    link.appendChild(highlighted(titles[result.id], result.terms));
   }
 
   function clearSnippet(li) {
     var snippet = li.querySelector(".snippet");
     if (snippet) li.removeChild(snippet);
-    var doc = index.byId[li.getAttribute("data-id")];
-    var link = li.querySelector(".question-link");
-    if (doc && link.querySelector("mark")) link.textContent = doc.title;
+    var link = li.firstElementChild;
+    if (link.querySelector("mark")) link.textContent = titles[li.getAttribute("data-id")];
   }
 
   function state() {
@@ -299,29 +398,30 @@
     try { window.history.replaceState(null, "", url); } catch (e) { /* the view still updates */ }
   }
 
-  function quoted(q) { return "\u201c" + q + "\u201d"; }
+  function quoted(q) { return fmt(S.quoted, { q: q }); }
 
-  function showSuggestions(s) {
+  function filtering(s) { return !!(s.tag || selects.some(function (sel) { return sel.value; })); }
+
+  function showSuggestions(s, idx) {
     suggestions.textContent = "";
     var lead = document.createElement("p");
-    lead.textContent = "No question matches " + quoted(s.q) +
-      (s.tag || selects.some(function (sel) { return sel.value; }) ? " with these filters." : ".");
+    lead.textContent = fmt(S.noMatch, { q: quoted(s.q) }) + (filtering(s) ? S.withFilters : S.stop);
     suggestions.appendChild(lead);
-    var close = suggest(index, s.q);
+    var close = suggest(idx, s.q);
     if (!close.length) return;
     var label = document.createElement("p");
-    label.textContent = "Did you mean:";
+    label.textContent = S.didYouMean;
     suggestions.appendChild(label);
     var ul = document.createElement("ul");
     close.forEach(function (c) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       if (c.kind === "question") {
-        a.href = index.byId[c.key].url;
-        a.textContent = index.byId[c.key].title;
+        a.href = itemById[c.key].firstElementChild.getAttribute("href");
+        a.textContent = titles[c.key];
       } else {
         a.href = "?topic=" + encodeURIComponent(c.key) + "#questions";
-        a.textContent = "Topic: " + topicName(data, c.key);
+        a.textContent = S.topic + topicName(idx.data, c.key);
       }
       li.appendChild(a);
       ul.appendChild(li);
@@ -334,8 +434,15 @@
     var ranked = null;
     var partial = false;
     var core = null;
+    var idx = index;
     if (s.q) {
-      var found = search(index, s.q);
+      idx = indexFor(s.q);
+      if (!idx) {  // the Chinese index is on its way; apply() runs again when it is there
+        count.textContent = S.loading;
+        if (fromUser) writeUrl(s);
+        return;
+      }
+      var found = search(idx, s.q);
       ranked = found.results;
       partial = found.partial;
       core = found.core;
@@ -357,23 +464,23 @@
     items.forEach(function (li) {
       var id = li.getAttribute("data-id");
       li.hidden = !visible[id];
-      if (byResult[id] && visible[id]) { showSnippet(li, byResult[id], core); } else { clearSnippet(li); }
+      if (byResult[id] && visible[id]) { showSnippet(li, byResult[id], core, idx); } else { clearSnippet(li); }
     });
-    var filtered = !!(s.tag || selects.some(function (sel) { return sel.value; }));
+    var filtered = filtering(s);
     var total = items.length;
     if (s.q && partial) {
-      count.textContent = "No question has every word of " + quoted(s.q) + "; " + shown +
-        (shown === 1 ? " question has" : " questions have") + " some of them.";
+      count.textContent = fmt(shown === 1 ? S.partial1 : S.partial, { q: quoted(s.q), n: shown });
     } else if (s.q) {
-      count.textContent = shown + (shown === 1 ? " question matches " : " questions match ") +
-        quoted(s.q) + (filtered ? " with these filters." : ".");
+      count.textContent = fmt(shown === 1 ? S.match1 : S.match, { q: quoted(s.q), n: shown }) +
+        (filtered ? S.withFilters : S.stop);
     } else if (filtered) {
-      count.textContent = "Showing " + shown + " of " + total + " questions.";
+      count.textContent = fmt(S.showing, { n: shown, total: total });
     } else {
-      count.textContent = "Showing all " + total + " questions.";
+      count.textContent = fmt(S.all, { total: total });
     }
+    if (s.q && other.state === "failed" && CJK.test(s.q) && LANG !== "zh") count.textContent += " " + S.failed;
     suggestions.hidden = shown !== 0;
-    if (shown === 0) showSuggestions(s);
+    if (shown === 0) showSuggestions(s, idx);
     tagBox.hidden = !s.tag;
     tagName.textContent = s.tag;
     reset.hidden = !(s.q || filtered);
