@@ -119,8 +119,15 @@ def _secret_lines(bank_root: Path, assignment: Path) -> tuple[set[str], set[str]
             secret |= {line.strip() for line in path.read_text().splitlines()}
         for path in (q.starter, q.public_tests):
             public |= {line.strip() for line in path.read_text().splitlines()}
-        for name in PUBLIC_SECTIONS:
-            public |= {line.strip() for line in q.section(name).splitlines()}
+        texts = [(q.sections, q.hints)] + [(t.sections, t.hints) for t in q.translations.values()]
+        for sections, hints in texts:  # the model answer and hints, in English and in Chinese
+            for name, text in sections.items():
+                lines = {line.strip() for line in text.splitlines()}
+                if name in PUBLIC_SECTIONS:
+                    public |= lines
+                else:
+                    secret |= lines
+            secret |= {line.strip() for hint in hints for line in hint.splitlines()}
     return {s for s in secret - public if s}, public
 
 
@@ -156,7 +163,8 @@ def test_student_pack_holds_no_line_of_a_secret_file(tmp_path: Path) -> None:
         assert (pack / "work" / f"{qid}.py").is_file() and (pack / "statements" / f"{qid}.md").is_file()
         assert (pack / "tests" / qid / "test_public.py").is_file()
         assert (pack / "site" / "questions" / f"{qid}.html").is_file()
-    assert len(list((pack / "site" / "questions").glob("*.html"))) == 3  # nothing else of the bank
+    pages = {p.name for p in (pack / "site" / "questions").glob("*.html")}
+    assert pages == {f"{qid}{lang}.html" for qid in ids for lang in ("", ".zh")}  # nothing else
     secret, _ = _secret_lines(REPO, SAMPLE / "assignment.toml")
     assert len(secret) > 150  # the check has teeth: references, wrong variants, hidden tests
     leaks = {(f, line) for f, lines in _pack_lines(pack).items() for line in lines & secret}

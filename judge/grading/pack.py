@@ -170,8 +170,12 @@ def _site(bank: Bank, questions: list[Question], hints: bool, out: Path) -> None
             solution_dir = Path(tmp) / q.topic / q.id
             solution_dir.mkdir(parents=True)
             (solution_dir / "reference.py").write_text("", encoding="utf-8")  # nothing to show
+            translations = {lang: dataclasses.replace(
+                t, sections={k: v for k, v in t.sections.items() if k in keep},
+                hints=t.hints if hints else ()) for lang, t in q.translations.items()}
             public[q.id] = dataclasses.replace(
                 q, solution_dir=solution_dir,
                 sections={k: v for k, v in q.sections.items() if k in keep},
-                hints=q.hints if hints else (), related=tuple(r for r in q.related if r in ids))
-        build_site(Bank(root=bank.root, questions=public), out)
+                hints=q.hints if hints else (), related=tuple(r for r in q.related if r in ids),
+                translations=translations)
+        build_site(Bank(root=bank.root, questions=public), out, tracks=())  # no tracks: a part

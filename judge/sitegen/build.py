@@ -94,12 +94,17 @@ def segmenter(theme_dir: Path = THEME_DIR) -> search.Segmenter:
     return segment
 
 
-def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR) -> BuildReport:
-    """Render ``bank`` into ``out`` (created, or cleared if a previous build made it)."""
+def build_site(bank: Bank, out: Path, theme_dir: Path = THEME_DIR,
+               tracks: tuple[Track, ...] | None = None) -> BuildReport:
+    """Render ``bank`` into ``out`` (created, or cleared if a previous build made it).
+
+    ``tracks`` defaults to the bank's tracks.yaml; a site of part of a bank (a student pack)
+    passes ``()``, since its tracks name questions the part leaves out.
+    """
     start = time.perf_counter()
     _clear_caches()
     order = site_order(bank)
-    tracks = load_tracks(bank)
+    tracks = load_tracks(bank) if tracks is None else tracks
     per_question: dict[str, float] = dict.fromkeys(order, 0.0)
     parsed: dict[str, list[pages.ParsedQuestion]] = {}
     for lang in LANGS:
