@@ -31,12 +31,12 @@ def worse_than_chance(n, k, seed):
     return z, torch.where(flip, z.argmin(dim=1), y)
 
 
-def saturated(n, k, seed, right):
-    """Rows whose float64 softmax has a maximum of exactly 1.0 (a margin of 60); the first
-    `right` are predicted correctly, the others not."""
+def saturated(n, k, seed, right, margin=60.0):
+    """Rows whose float64 softmax has a maximum of exactly 1.0 (a margin of 60 by default); the
+    first `right` are predicted correctly, the others not."""
     g = generator(seed)
     top = torch.randint(0, k, (n,), generator=g)
-    z = torch.randn(n, k, generator=g, dtype=torch.float64) + 60.0 * F.one_hot(top, k)
+    z = torch.randn(n, k, generator=g, dtype=torch.float64) + margin * F.one_hot(top, k)
     y = torch.where(torch.arange(n) < right, top, (top + 1) % k)
     return z, y
 
@@ -49,11 +49,11 @@ def make_test_split(seed):
 
 
 def clear_of_edges(probs, n_bins):
-    """The statement promises no confidence within 1e-9 of an interior bin edge: hold the test
+    """The statement promises no confidence within 1e-6 of an interior bin edge: hold the test
     data to it (a failure here is a bug in the test)."""
     conf = probs.max(dim=1).values
     edges = torch.arange(1, n_bins, dtype=torch.float64) / n_bins
-    if bool(((conf[:, None] - edges[None, :]).abs() < 1e-9).any()):
+    if bool(((conf[:, None] - edges[None, :]).abs() < 1e-6).any()):
         raise RuntimeError("test data puts a confidence on a bin edge")
     return probs
 
@@ -160,12 +160,13 @@ FIT_CASES = [  # n, K, scale, signal, seed, dtype
     (150, 10, 0.5, 2.0, 1, torch.float64),
     (300, 3, 8.0, 1.0, 2, torch.float32),
     (60, 4, 3.0, 1.0, 3, torch.float64),
+    (100, 4, 10.0, 0.5, 200, torch.float64),     # the minimiser is about T = 16
 ]
 
 
 @pytest.mark.parametrize("n,k,scale,signal,seed,dtype", FIT_CASES,
                          ids=["overconfident-K5", "underconfident-K10", "float32-very-overconfident",
-                              "n60-K4"])
+                              "n60-K4", "minimiser-near-20"])
 def test_fitted_temperature_minimises_the_nll(submission, reference, n, k, scale, signal, seed, dtype):
     z, y = model_outputs(n, k, seed, scale, signal, dtype)
     check_fit(submission.fit_temperature(z, y), reference.fit_temperature(z, y), z, y,
@@ -179,6 +180,14 @@ def test_model_worse_than_chance_gets_the_largest_temperature(submission, seed):
     expect(nll(z, y, 19.0) > nll(z, y, 20.0), "test data: NLL decreasing at T = 20")
     check_fit(submission.fit_temperature(z, y), T_MAX, z, y,
               "validation set on which the model is worse than chance")
+
+
+def test_minimiser_below_the_interval_gives_the_smallest_temperature(submission):
+    # a very underconfident model: the NLL's minimiser over all T > 0 is about 0.035
+    z, y = model_outputs(100, 4, 200, 0.09, 3.0)
+    expect(nll(z, y, 0.051) > nll(z, y, 0.05), "test data: NLL increasing at T = 0.05")
+    check_fit(submission.fit_temperature(z, y), T_MIN, z, y,
+              "held-out logits whose NLL minimiser over all T > 0 lies below 0.05")
 
 
 def test_fit_inputs_are_not_modified(submission):
@@ -200,9 +209,11 @@ def splits(seed):
     return (*train, *val, *test)
 
 
-def run_report(submission, seed, n_bins=15):
-    args = splits(seed)
-    report = submission.calibration_report(*args, n_bins=n_bins)
+def run_report(submission, seed, n_bins=15, args=None):
+    """The report on splits(seed) (or on `args`), with `n_bins` bins (None: the default)."""
+    args = splits(seed) if args is None else args
+    kwargs = {} if n_bins is None else {"n_bins": n_bins}
+    report = submission.calibration_report(*args, **kwargs)
     expect(isinstance(report, dict) and set(report) == KEYS, "the report's keys", prop="keys")
     for key in KEYS:
         expect(isinstance(report[key], float) and math.isfinite(report[key]),
@@ -250,6 +261,38 @@ def test_report_ece_recomputed_at_the_returned_temperature(submission, seed, n_b
                  name=f"report: test ECE at temperature 1 ({n_bins} bins)")
     assert_close(report["ece_after"], ece_written_out(after, y, n_bins),
                  name=f"report: test ECE at the returned temperature ({n_bins} bins)")
+
+
+def test_report_default_has_15_bins(submission):
+    args, report = run_report(submission, 150, n_bins=None)
+    z, y, T = args[4], args[5], report["temperature"]
+    expect(T > 0, "report['temperature'] is positive", f"got {T!r}")
+    before = clear_of_edges(torch.softmax(z, dim=1), 15)
+    assert_close(report["ece_before"], ece_written_out(before, y, 15),
+                 name="report with the default n_bins: test ECE at temperature 1")
+    assert_close(report["ece_after"], ece_written_out(torch.softmax(z / T, dim=1), y, 15),
+                 name="report with the default n_bins: test ECE at the returned temperature")
+
+
+def test_report_nll_with_confidently_wrong_test_rows(submission, reference):
+    # an underconfident validation split (T well below 1) and three test rows wrong by a margin of
+    # 1000, the most the statement allows; at T the margin grows further
+    train = model_outputs(300, 5, 160, 3.0, 5.0)
+    val = model_outputs(200, 5, 161, 0.5, 2.0)
+    z, y = make_test_split(162)
+    zw, yw = saturated(3, 5, 163, right=0, margin=1000.0)
+    z, y = torch.cat([z, zw]), torch.cat([y, yw])
+    args, report = run_report(submission, None, args=(*train, *val, z, y))
+    T = report["temperature"]
+    check_fit(T, reference.fit_temperature(*val), *val, "report['temperature'] on the validation split")
+    written = []
+    for row, label in zip(z.tolist(), y.tolist(), strict=True):
+        top = max(row)
+        written.append(top + math.log(math.fsum(math.exp(v - top) for v in row)) - row[label])
+    assert_close(report["nll_before"], math.fsum(written) / len(written),
+                 name="report: test NLL at temperature 1, with rows wrong by a margin of 1000")
+    assert_close(report["nll_after"], nll(z, y, T),
+                 name="report: test NLL at the returned temperature, with rows wrong by a margin of 1000")
 
 
 def test_report_inputs_are_not_modified(submission):

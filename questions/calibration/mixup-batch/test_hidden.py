@@ -94,6 +94,43 @@ def test_lambda_follows_the_beta_law(submission, alpha):
                f"count outside [{lo}, {hi}] has probability below {ALPHA:g}")
 
 
+def beta_mass(alpha, lo, hi, steps=2000):
+    """P(lo < lambda <= hi) under Beta(alpha, alpha) for 0 < lo < hi < 1, by Simpson's rule on the
+    density, which is smooth there (error far below 1e-9 with 2000 steps)."""
+    log_beta = 2.0 * math.lgamma(alpha) - math.lgamma(2.0 * alpha)
+
+    def density(q):
+        return math.exp((alpha - 1.0) * (math.log(q) + math.log1p(-q)) - log_beta)
+
+    h = (hi - lo) / steps
+    inner = sum((4.0 if k % 2 else 2.0) * density(lo + k * h) for k in range(1, steps))
+    return (density(lo) + density(hi) + inner) * h / 3.0
+
+
+def test_lambda_follows_the_beta_law_for_a_small_alpha(submission):
+    """alpha = 0.01, the smallest the statement names: Beta(0.01, 0.01) puts about 1.1% of its mass
+    in (0.25, 0.75] and half of it at or below 0.5. In 1000 calls each count is binomial; 2 checks
+    at ALPHA: false rejection <= 2e-8. Lambdas that pile up at 0.5 (both Gamma draws rounded to
+    the same tiny number) fail."""
+    calls, alpha = 1000, 0.01
+    x, y = randn(4, 2, seed=1), make_labels(4, 3, seed=2)
+
+    def probe(m):
+        g = generator(150)
+        return [m.mixup_batch(x, y, 3, alpha, g)["lam"] for _ in range(calls)]
+
+    lams = submission.run(probe)
+    assert_like(lams, [0.0] * calls, name="lambdas of 1000 calls")
+    checks = [("in (0.25, 0.75]", lambda lam: 0.25 < lam <= 0.75, beta_mass(alpha, 0.25, 0.75)),
+              ("<= 0.5", lambda lam: lam <= 0.5, 0.5)]
+    for what, hit, p in checks:
+        count = sum(1 for lam in lams if hit(lam))
+        lo, hi = binomial_bounds(calls, p, ALPHA)
+        expect(lo <= count <= hi, f"number of lambdas {what} in {calls} calls with alpha=0.01",
+               f"{count}; Beta(0.01, 0.01) gives {calls * p:.0f} on average, and a count outside "
+               f"[{lo}, {hi}] has probability below {ALPHA:g}")
+
+
 def test_permutation_is_uniform(submission):
     """3000 calls with B = 5. For a uniform permutation, perm[i] = j has probability 1/5 for every
     (i, j), and (perm[0], perm[1]) = (a, b) has probability 1/20 for every a != b. 25 + 20 cells at

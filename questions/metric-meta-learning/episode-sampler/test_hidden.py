@@ -59,12 +59,12 @@ def episode_problems(labels, ep, n_way, k_shot, n_query):
     return out
 
 
-CASES = [(5, 1, 2), (5, 2, 3), (3, 5, 1), (8, 1, 5), (2, 3, 3)]
+CASES = [(5, 1, 2), (5, 2, 3), (3, 5, 1), (8, 1, 5), (2, 3, 3), (1, 2, 2)]
 
 
 @pytest.mark.parametrize("n_way,k_shot,n_query", CASES,
                          ids=["5way-1shot-2q", "5way-2shot-3q", "3way-5shot-1q", "8way-1shot-5q",
-                              "2way-3shot-3q"])
+                              "2way-3shot-3q", "1way-2shot-2q"])
 def test_episode_is_valid(submission, n_way, k_shot, n_query):
     labels = dataset_labels()
     for seed in range(3):

@@ -86,6 +86,19 @@ def test_large_embeddings(submission, reference):
                  name="log-probabilities for embeddings of size ~1e3")
 
 
+def test_tiny_embeddings_are_normalised_like_any_other(submission, reference):
+    # one support row and one query row of norm 1.5e-8, above the 1e-8 floor of the statement:
+    # each is divided by its own norm, so the result is that of the unit-norm rows
+    s, sl, q, n = shuffled_episode(4, 2, 3, 8, seed=13, dtype=torch.float64)
+    s_unit, q_unit = s / s.norm(dim=1, keepdim=True), q / q.norm(dim=1, keepdim=True)
+    s_tiny, q_tiny = s_unit.clone(), q_unit.clone()
+    s_tiny[0] *= 1.5e-8
+    q_tiny[0] *= 1.5e-8
+    assert_close(submission.matching_log_probs(s_tiny, sl, q_tiny, n),
+                 reference.matching_log_probs(s_unit, sl, q_unit, n), rtol=1e-9, atol=1e-10,
+                 name="log-probabilities with a support row and a query row of norm 1.5e-8")
+
+
 def test_float64_inputs(submission, reference):
     args = shuffled_episode(4, 3, 2, 6, seed=10, dtype=torch.float64)
     assert_close(submission.matching_log_probs(*args), reference.matching_log_probs(*args),
