@@ -81,3 +81,30 @@ def test_inputs_are_not_modified(submission):
         m.barlow_twins_loss(z1, z2, 0.1)
 
     run_unchanged(submission, probe, z1, z2, name="inputs after the call")
+
+
+def _written_out(z1, z2, lambd, eps):
+    """The loss of the statement, term by term in float64, cast to float32."""
+    z1, z2 = z1.double(), z2.double()
+    n, d = z1.shape
+
+    def standardise(z):
+        mu = z.sum(0) / n
+        var = ((z - mu) ** 2).sum(0) / n
+        return (z - mu) / (var + eps).sqrt()
+
+    a, b = standardise(z1), standardise(z2)
+    total = 0.0
+    for i in range(d):
+        for j in range(d):
+            c = float((a[:, i] * b[:, j]).sum()) / n
+            total += (1.0 - c) ** 2 if i == j else lambd * c * c
+    return torch.tensor(total, dtype=torch.float32)
+
+
+def test_default_lambda_and_eps(submission):
+    # D > N so the redundancy term weighs: lambda = 5e-3 and eps = 1e-5 are the defaults
+    z1, z2 = make_embeddings(6, 12, seed=15), make_embeddings(6, 12, seed=16)
+    assert_close(submission.barlow_twins_loss(z1, z2),
+                 _written_out(z1, z2, 5e-3, 1e-5),
+                 name="loss with the default lambd and eps")

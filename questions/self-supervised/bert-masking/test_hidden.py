@@ -85,6 +85,19 @@ def test_fraction_chosen_is_mlm_probability(submission):
                     f"number of non-special positions chosen at mlm_probability={p}")
 
 
+def test_default_mlm_probability_is_0_15(submission):
+    # one check: false rejection <= ALPHA = 1e-8
+    ids, special = make_batch(256, 128, 55)
+
+    def probe(m):
+        return m.mask_tokens(ids, special, MASK, VOCAB, generator(56))
+
+    out = submission.run(probe)
+    assert_like(out, (ids, ids), name="(corrupted_ids, labels): int64 tensors of shape (B, L)")
+    chosen = out[1] != -100
+    check_count(int(chosen[~special].sum()), int((~special).sum()), 0.15,
+                "number of non-special positions chosen with the default mlm_probability")
+
 def test_number_chosen_per_sequence_is_binomial(submission):
     """Each of 3000 sequences has 10 non-special positions, so its number of chosen positions
     is Binomial(10, 0.15); the number of sequences with k chosen is Binomial(3000, P(k)).

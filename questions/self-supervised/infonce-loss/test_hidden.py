@@ -82,6 +82,15 @@ def test_large_scores_stay_finite(submission, reference):
                  name="loss with scores in the hundreds or thousands")
 
 
+def test_large_scores_with_a_wrong_positive(submission):
+    # scores [[0, 200], [200, 0]]: each positive scores 200 below its negative, so each
+    # query's term is log(1 + e^200) = 200 + log1p(e^-200), finite in float32
+    q = torch.tensor([[10.0, 0.0], [0.0, 10.0]])
+    k = torch.tensor([[0.0, 10.0], [10.0, 0.0]])
+    expected = 200.0 + math.log1p(math.exp(-200.0))
+    assert_close(submission.info_nce_loss(q, k, 0.5), torch.tensor(expected),
+                 name="loss when every positive scores 200 below a negative (scores of size 200)")
+
 def test_float64_inputs(submission, reference):
     q, k = _pairs(5, 7, seed=14, dtype=torch.float64)
     got = submission.info_nce_loss(q, k, 0.3)

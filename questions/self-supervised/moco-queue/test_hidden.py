@@ -1,5 +1,7 @@
 """Hidden tests for moco-queue: the loss, the FIFO queue and the momentum update."""
 
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -33,6 +35,18 @@ def test_loss_and_logits_match_reference(submission, reference, n, k, d, tau):
     assert_close(got_logits, want_logits, name="logits")
     assert_close(got_loss, want_loss, name="loss")
 
+
+def test_small_temperature_stays_finite(submission):
+    # tau = 0.01: logits [[-100, 100, 0]], so the loss is log(e^-100 + e^100 + e^0) + 100
+    q = torch.tensor([[1.0, 0.0]])
+    key = torch.tensor([[-1.0, 0.0]])
+    queue = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    loss, logits = submission.moco_loss(q, key, queue, 0.01)
+    assert_close(logits, torch.tensor([[-100.0, 100.0, 0.0]]),
+                 name="logits at temperature 0.01")
+    expected = 200.0 + math.log1p(math.exp(-100.0) + math.exp(-200.0))
+    assert_close(loss, torch.tensor(expected),
+                 name="loss at temperature 0.01 with the positive 200 below a negative")
 
 def test_positive_logit_in_column_zero(submission):
     q, key, queue = _batch(5, 7, 4, seed=1)

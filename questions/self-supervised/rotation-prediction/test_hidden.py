@@ -1,8 +1,17 @@
 """Hidden tests for rotation-prediction."""
 
+import math
+
 import torch
 
 from judge.testing import assert_close, randn, run_unchanged
+
+
+class ConstantLogits(torch.nn.Module):
+    """Logits [300, 0, 0, 0] for every image, whatever it shows."""
+
+    def forward(self, x):
+        return x.flatten(1).sum(1, keepdim=True) * 0.0 + torch.tensor([300.0, 0.0, 0.0, 0.0])
 
 
 def tiny_model():
@@ -90,3 +99,33 @@ def test_inputs_are_not_modified(submission):
         m.rotation_loss(tiny_model(), x)
 
     run_unchanged(submission, probe, x, name="images after the calls")
+
+
+def test_rotated_batch_passes_gradients_to_images(submission, reference):
+    def probe(m):
+        x = randn(2, 2, 4, 4, seed=8, requires_grad=True)
+        rotated, _ = m.rotate_batch(x)
+        (rotated * randn(8, 2, 4, 4, seed=9)).sum().backward()
+        return x.grad if x.grad is not None else torch.zeros(2, 2, 4, 4)
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="gradient on images of a weighted sum of the rotated batch")
+
+
+def test_loss_passes_gradients_to_images(submission, reference):
+    def probe(m):
+        x = randn(2, 3, 5, 5, seed=10, requires_grad=True)
+        m.rotation_loss(tiny_model(), x).backward()
+        return x.grad if x.grad is not None else torch.zeros(2, 3, 5, 5)
+
+    assert_close(submission.run(probe), reference.run(probe), name="gradient of the loss on images")
+
+
+def test_loss_with_logits_hundreds_apart(submission):
+    # logits [300, 0, 0, 0] for every image: the loss is logsumexp - mean of the label logits
+    # = 300 + log(1 + 3 e^-300) - 300 / 4 = 225 (to float precision)
+    def probe(m):
+        return m.rotation_loss(ConstantLogits(), randn(2, 1, 3, 3, seed=11))
+
+    assert_close(submission.run(probe), torch.tensor(225.0 + math.log1p(3.0 * math.exp(-300.0))),
+                 name="rotation loss of a model whose logits are 300 apart")

@@ -128,6 +128,12 @@ def test_nt_xent_single_pair_is_zero(submission):
                  name="NT-Xent with N=1 (no negatives, the anchor itself excluded)")
 
 
+def test_nt_xent_default_temperature_is_0_5(submission):
+    z1, z2 = make_embeddings(5, 4, seed=25), make_embeddings(5, 4, seed=26)
+    assert_close(submission.nt_xent(z1, z2),
+                 torch.tensor(nt_xent_written_out(z1, z2, 0.5), dtype=torch.float32),
+                 name="NT-Xent with the default temperature")
+
 def test_nt_xent_small_temperature_float64(submission, reference):
     z1 = make_embeddings(4, 6, seed=3, dtype=torch.float64)
     z2 = z1 + 0.01 * make_embeddings(4, 6, seed=4, dtype=torch.float64)
@@ -209,6 +215,50 @@ def test_shifts_and_flips_are_drawn_per_image_uniformly(submission):
                    f"{int(counts[v])} of {n}; outside [{lo}, {hi}] has probability below {ALPHA:g}")
 
 
+def test_augment_defaults_are_max_shift_2_and_noise_std_0_1(submission):
+    """2000 views with the default max_shift and noise_std of a 7x7 image holding 10 at (0, 0)
+    and 20 at (0, 1), zero elsewhere. The two bright pixels give the shift and the flip (noise
+    of std 0.1 cannot hide them); on 7 columns a shift of 3 is told from one of -2. Each of the
+    5 shifts -2..2 per axis is Binomial(2000, 1/5): 10 cells at ALPHA, and no other shift may
+    occur. The 47 other pixels of each view are pure noise (94000 values): mean within 0.005 of
+    0 (15 standard errors) and standard deviation within 5% of 0.1 (chi-square Chernoff bound
+    below 1e-50). False rejection <= 1e-7."""
+    n = 2000
+    x = torch.zeros(n, 1, 7, 7)
+    x[:, 0, 0, 0], x[:, 0, 0, 1] = 10.0, 20.0
+
+    def probe(m):
+        return m.augment(x, generator(27))
+
+    out = submission.run(probe)
+    assert_like(out, x, name="views of 2000 images with the default max_shift and noise_std")
+    flat = out.reshape(n, 49)
+    one, two = (flat - 10.0).abs().argmin(1), (flat - 20.0).abs().argmin(1)
+    bright = (flat > 5.0).sum(1)
+    row, col, col2 = one // 7, one % 7, two % 7
+    flipped = col2 == (col - 1) % 7
+    expect(bool((bright == 2).all()) and bool(((two // 7) == row).all())
+           and bool((flipped | (col2 == (col + 1) % 7)).all()),
+           "views with the default arguments", "a view is not a shift or flip of its image")
+    dx = torch.where(flipped, 6 - col, col)          # the column of pixel 1 before the flip
+    lo, hi = binomial_bounds(n, 0.2, ALPHA)
+    for what, values in (("vertical", row), ("horizontal", dx)):
+        counts = torch.bincount(values, minlength=7)
+        expect(int(counts[3]) + int(counts[4]) == 0, f"{what} shifts with the default max_shift",
+               f"{int(counts[3]) + int(counts[4])} of {n} views shifted by 3 (mod 7)")
+        for v in (0, 1, 2, 5, 6):
+            expect(lo <= int(counts[v]) <= hi,
+                   f"number of views with {what} shift {v} (mod 7) with the default max_shift",
+                   f"{int(counts[v])} of {n}; outside [{lo}, {hi}] has probability below {ALPHA:g}")
+    keep = torch.ones(n, 49, dtype=torch.bool)
+    keep[torch.arange(n), one] = False
+    keep[torch.arange(n), two] = False
+    noise = flat[keep].double()
+    mean, std = float(noise.mean()), float(noise.std())
+    expect(abs(mean) < 0.005 and abs(std - 0.1) < 0.005,
+           "mean and std of the noise with the default noise_std",
+           f"mean {mean:.4f}, std {std:.4f}; the default noise_std asks for mean 0 and std 0.1")
+
 def test_noise_has_the_stated_std(submission):
     """12800 noise values (shift- and flip-invariant images): their mean is within 0.02 of 0
     (9 standard errors: probability below 1e-18) and their standard deviation within 5% of
@@ -251,6 +301,51 @@ def test_step_matches_reference_with_a_fixed_augmentation(submission, reference)
                  name="parameters after two steps (gradients through both views, zeroed "
                       "between steps)")
 
+
+def test_step_default_temperature(submission, reference):
+    def probe(m):
+        saved = m.augment
+        m.augment = fixed_augment
+        try:
+            torch.manual_seed(33)
+            model = m.SSLModel()
+            opt = torch.optim.SGD(model.parameters(), lr=0.5)
+            x, _ = make_dataset(3, 34)
+            loss = m.ssl_step(model, x, opt, generator(35))
+        finally:
+            m.augment = saved
+        return {"loss": loss, "params": [p.detach().clone() for p in model.parameters()]}
+
+    got, want = submission.run(probe), reference.run(probe)
+    assert_close(got, want, name="loss and parameters of a step with the default temperature "
+                                 "(stand-in augment)")
+
+
+def test_step_puts_the_model_in_training_mode(submission, reference):
+    def probe(m):
+        class ModeDependent(m.SSLModel):
+            """SSLModel whose projections move by 1 outside training mode."""
+
+            def forward(self, x):
+                out = m.SSLModel.forward(self, x)
+                return out if self.training else out + 1.0
+
+        saved = m.augment
+        m.augment = fixed_augment
+        try:
+            torch.manual_seed(36)
+            model = ModeDependent()
+            model.eval()
+            opt = torch.optim.SGD(model.parameters(), lr=0.5)
+            x, _ = make_dataset(3, 37)
+            loss = m.ssl_step(model, x, opt, generator(38), 0.5)
+        finally:
+            m.augment = saved
+        return {"loss": loss, "params": [p.detach().clone() for p in model.parameters()]}
+
+    got, want = submission.run(probe), reference.run(probe)
+    assert_close(got, want, name="loss and parameters of a step on a model handed over in eval "
+                                 "mode, whose output depends on the mode (stand-in augment)")
 
 def test_step_leaves_images_unchanged(submission):
     x, _ = make_dataset(2, 17)

@@ -89,6 +89,15 @@ def test_anchors_without_positive_are_left_out(submission):
                  name="loss with two anchors that have no positive (they are left out of the mean)")
 
 
+def test_tiny_vector_is_normalised_with_eps_1e_12(submission):
+    # one vector of norm 1.5e-12, above the eps of F.normalize: it still becomes a unit vector
+    f = make_batch(4, 2, 3, seed=39, dtype=torch.float64)
+    f[1, 0] = f[1, 0] / f[1, 0].norm() * 1.5e-12
+    y = torch.tensor([0, 1, 0, 1])
+    assert_close(submission.supcon_loss(f, y, 0.5),
+                 torch.tensor(written_out(f, y, 0.5), dtype=torch.float64), rtol=1e-7, atol=1e-9,
+                 name="loss with one vector of norm 1.5e-12 (normalised as F.normalize, eps 1e-12)")
+
 def test_reduces_to_nt_xent_with_distinct_labels(submission):
     f = make_batch(6, 2, 5, seed=40, dtype=torch.float64)
     assert_close(submission.supcon_loss(f, torch.arange(6) * 3, 0.5),

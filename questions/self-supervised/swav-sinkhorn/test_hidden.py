@@ -124,6 +124,16 @@ def test_large_scores_stay_finite(submission, reference):
                  rtol=1e-4, atol=1e-6, name="float32 codes with scores / epsilon up to 100")
 
 
+def test_large_batch_spanning_80_stays_finite(submission, reference):
+    # 256 x 64 float32 scores: one at 0.2, the rest in [0.995, 1], so scores / 0.01 spans
+    # [20, 100], within 80 of the largest, as the statement allows
+    g = torch.Generator().manual_seed(62)
+    scores = 0.995 + 0.005 * torch.rand(256, 64, generator=g)
+    scores[0, 0] = 0.2
+    assert_close(submission.sinkhorn(scores, 0.01, 3), reference.sinkhorn(scores, 0.01, 3),
+                 rtol=1e-4, atol=1e-6,
+                 name="float32 codes of 256 x 64 scores with scores / epsilon from 20 to 100")
+
 def test_float64_is_kept(submission, reference):
     scores = make_scores(10, 6, seed=59, dtype=torch.float64)
     assert_close(submission.sinkhorn(scores, 0.05, 3), reference.sinkhorn(scores, 0.05, 3),
