@@ -6,8 +6,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from judge.testing import (assert_close, assert_like, expect, generator, make_embeddings,
-                           run_unchanged, state_of)
+from judge.testing import (
+    assert_close,
+    assert_like,
+    expect,
+    generator,
+    make_embeddings,
+    run_unchanged,
+    state_of,
+)
 
 
 def make_images(n, size, seed, k=4, width=None):
@@ -17,6 +24,13 @@ def make_images(n, size, seed, k=4, width=None):
     protos = F.interpolate(torch.randn(k, 3, 4, 4, generator=g), size=(size, w),
                            mode="bilinear", align_corners=False)
     return protos[torch.arange(n) % k] + 0.3 * torch.randn(n, 3, size, w, generator=g)
+
+
+class ModeShift(torch.nn.Module):
+    """Identity in training mode; adds 1 in eval mode (makes the mode visible in the results)."""
+
+    def forward(self, x):
+        return x if self.training else x + 1.0
 
 
 def tiny_encoder_and_head():
@@ -53,6 +67,13 @@ def test_nt_xent_is_symmetric_in_the_views(submission):
     z1, z2 = make_embeddings(5, 6, seed=5), make_embeddings(5, 6, seed=6)
     assert_close(submission.nt_xent(z1, z2, 0.3), submission.nt_xent(z2, z1, 0.3),
                  name="NT-Xent(z1, z2) vs NT-Xent(z2, z1) (both directions count)")
+
+
+def test_nt_xent_default_temperature_is_0_5(submission):
+    z1, z2 = make_embeddings(5, 4, seed=22), make_embeddings(5, 4, seed=23)
+    assert_close(submission.nt_xent(z1, z2),
+                 torch.tensor(nt_xent_written_out(z1, z2, 0.5), dtype=torch.float32),
+                 name="NT-Xent with the default temperature")
 
 
 def test_nt_xent_small_temperature_stays_finite(submission, reference):
@@ -98,6 +119,58 @@ def test_encoder_works_on_any_image_size(submission, h, w):
                 name=f"features of Encoder(3, 24) on three {h}x{w} images")
 
 
+def test_default_sizes_of_encoder_and_head(submission):
+    images = make_images(4, 16, seed=24)
+
+    def probe(m):
+        torch.manual_seed(5)
+        features = m.Encoder()(images)
+        return features.detach(), m.ProjectionHead()(features).detach()
+
+    features, projections = submission.run(probe)
+    assert_like(features, torch.zeros(4, 32),
+                name="features of Encoder() on four 3-channel float32 images (default sizes)")
+    assert_like(projections, torch.zeros(4, 16),
+                name="projections of ProjectionHead() on those features (default sizes)")
+
+
+def test_one_sgd_step_updates_encoder_and_head(submission):
+    """Trusted evidence: the probe returns the states of Encoder(3, 16) and ProjectionHead(16, 8)
+    before and after one SGD step on a loss of the projections (in eval mode, so that only the
+    optimizer changes a state); the test checks here that each module's state changed."""
+    images = make_images(4, 16, seed=25)
+
+    def probe(m):
+        torch.manual_seed(6)
+        enc, head = m.Encoder(3, 16), m.ProjectionHead(16, 8)
+        enc.eval()
+        head.eval()
+        states = {"0": {"enc": state_of(enc), "head": state_of(head)}}
+        opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.1)
+        opt.zero_grad()
+        head(enc(images)).pow(2).mean().backward()
+        opt.step()
+        states["1"] = {"enc": state_of(enc), "head": state_of(head)}
+        return states
+
+    states = submission.run(probe)
+    expect(isinstance(states, dict) and set(states) == {"0", "1"}
+           and all(isinstance(v, dict) and set(v) == {"enc", "head"} for v in states.values()),
+           "states of Encoder(3, 16) and ProjectionHead(16, 8) before and after one SGD step",
+           "expected {'0': {'enc': ..., 'head': ...}, '1': {...}}")
+    for key, what in (("enc", "Encoder(3, 16)"), ("head", "ProjectionHead(16, 8)")):
+        before = states["0"][key]
+        expect(isinstance(before, dict) and bool(before)
+               and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in before.items()),
+               f"state of {what} before the step", "expected a non-empty state_dict")
+        assert_like(before, before, name=f"state of {what} before the step")  # all finite
+        assert_like(states["1"][key], before, name=f"state of {what} after one SGD step")
+        moved = [k for k, v in before.items()
+                 if v.is_floating_point() and not torch.equal(v, states["1"][key][k])]
+        expect(bool(moved), f"parameters of {what} after one SGD step on a loss of the projections",
+               "no floating tensor of its state changed")
+
+
 # ------------------------------------------------------------------------------ the step
 
 def test_pretrain_step_matches_reference_over_two_steps(submission, reference):
@@ -116,6 +189,54 @@ def test_pretrain_step_matches_reference_over_two_steps(submission, reference):
                  name="head weights after two steps (the update itself)")
     assert_close(got["conv_weight"], want["conv_weight"],
                  name="encoder weights after two steps")
+
+
+def test_pretrain_step_default_temperature(submission, reference):
+    def probe(m):
+        torch.manual_seed(7)
+        enc, head = tiny_encoder_and_head()
+        opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.5)
+        loss = m.pretrain_step(enc, head, make_images(6, 12, seed=26), opt, generator(27))
+        return {"loss": loss, "head_weight": head.weight.detach().clone()}
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="loss and head weights of a step with the default temperature")
+
+
+def test_pretrain_step_puts_encoder_and_head_in_training_mode(submission, reference):
+    def probe(m):
+        torch.manual_seed(8)
+        enc, head = tiny_encoder_and_head()
+        enc, head = torch.nn.Sequential(enc, ModeShift()), torch.nn.Sequential(head, ModeShift())
+        enc.eval()
+        head.eval()
+        opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.5)
+        loss = m.pretrain_step(enc, head, make_images(6, 12, seed=28), opt, generator(29), 0.5)
+        return {"loss": loss, "head_weight": head[0].weight.detach().clone(),
+                "conv_weight": enc[0][0].weight.detach().clone()}
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="loss and weights of a step on an encoder and head handed over in eval "
+                      "mode, whose outputs depend on the mode")
+
+
+def test_pretrain_step_encodes_view_1_then_view_2(submission, reference):
+    """An encoder with BatchNorm (momentum 0.5): its running statistics after the step depend on
+    the order of the two forward passes, which the statement fixes (v1, then v2)."""
+    def probe(m):
+        torch.manual_seed(9)
+        enc = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1),
+                                  torch.nn.BatchNorm2d(4, momentum=0.5), torch.nn.ReLU(),
+                                  torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+                                  torch.nn.Linear(4, 8))
+        head = torch.nn.Linear(8, 6)
+        opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.5)
+        loss = m.pretrain_step(enc, head, make_images(6, 12, seed=30), opt, generator(31), 0.5)
+        return {"loss": loss, "encoder": state_of(enc)}
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="loss and encoder state (BatchNorm running statistics included) after one "
+                      "step")
 
 
 def test_pretrain_step_returns_a_float_and_runs_on_48x48(submission):
