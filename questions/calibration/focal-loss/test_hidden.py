@@ -175,6 +175,23 @@ def test_gradient_against_the_trusted_formula(submission):
                  name="gradient of the summed loss at gamma=3 (through both factors)")
 
 
+def test_gradient_of_the_per_example_losses(submission):
+    z = make_logits(5, 4, seed=51, dtype=torch.float64)
+    y, a = make_labels(5, 4, seed=52), weights(4, seed=53, dtype=torch.float64)
+    mix = torch.tensor([1.0, -0.5, 2.0, 0.25, -1.5], dtype=torch.float64)
+
+    def probe(m, z, y, a, mix):
+        z = z.clone().requires_grad_(True)
+        (m.focal_loss(z, y, gamma=2.0, alpha=a, reduction="none") * mix).sum().backward()
+        return z.grad
+
+    got = submission.run(lambda m: probe(m, z, y, a, mix))
+    zt = z.clone().requires_grad_(True)
+    (trusted_loss(zt, y, 2.0, a) * mix).sum().backward()
+    assert_close(got, zt.grad, rtol=1e-8, atol=1e-10,
+                 name="gradient of a weighted sum of the per-example losses (reduction='none')")
+
+
 def test_gradient_finite_for_large_logits(submission, reference):
     def probe(m):
         z = make_logits(4, 5, seed=40, scale=100.0, requires_grad=True)
