@@ -114,6 +114,29 @@ def test_regression_loss_depends_on_angles_only(submission):
                  rtol=1e-9, atol=1e-12, name="per-sample loss of opposite vectors (4)")
 
 
+# ------------------------------------------------------------------------------ the model
+
+def test_features_after_a_step(submission, reference):
+    """features(x), the representation used downstream, is the online encoder's output: its
+    values and its gradient on the online encoder's parameters, after one byol_step."""
+    x1, x2 = step_inputs(42)
+    x, _ = make_dataset(2, 40)                        # 8 other images
+
+    def probe(m):
+        model = perturbed_model(m, 42)
+        m.byol_step(model, x1, x2, torch.optim.SGD(model.online_parameters(), lr=0.5), 0.9)
+        model.eval()
+        model.zero_grad()
+        f = model.features(x)
+        f.pow(2).sum().backward()
+        return {"features": f.detach(),
+                "grads": [p.grad for p in model.online_encoder.parameters()]}
+
+    assert_close(submission.run(probe), reference.run(probe),
+                 name="features(x) after one byol_step (evaluation mode), and the gradient of "
+                      "their squared sum on the online encoder's parameters")
+
+
 # ------------------------------------------------------------------------------ the EMA
 
 @pytest.mark.parametrize("tau", [0.9, 0.99, 0.0], ids=["tau0.9", "tau0.99", "tau0"])
