@@ -8,8 +8,7 @@ import math
 import pytest
 import torch
 
-from judge.testing import (assert_close, binomial_bounds, call_unchanged, expect, generator,
-                           run_unchanged)
+from judge.testing import assert_close, binomial_bounds, call_unchanged, expect, generator, run_unchanged
 
 ALPHA = 1e-8   # false-rejection probability of one count check (exact Binomial bounds)
 
