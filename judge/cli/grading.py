@@ -130,7 +130,7 @@ def grade(ctx: click.Context, target: str, submissions: Path, run_dir: Path | No
 
     Results go to a SQLite run store as they come; a re-run judges only new or changed files.
     """
-    bank = bank_of(ctx)
+    bank = bank_of(ctx, translations=False)  # verdicts and reports are in English
     assignment = load_target(bank, target, feedback)
     if json_out is not None and json_out.exists() and not force:
         raise UsageError(f"{json_out} exists", "Pass --force to overwrite it, or another path.")
@@ -211,7 +211,7 @@ def grade(ctx: click.Context, target: str, submissions: Path, run_dir: Path | No
 def gradescope(ctx: click.Context, assignment_file: Path, submission: Path, results: Path,
                jobs: int, sandbox: str) -> None:
     """Grade one submission as a Gradescope autograder does; write results.json."""
-    bank = bank_of(ctx)
+    bank = bank_of(ctx, translations=False)
     assignment = load_assignment(assignment_file, bank)
     found = scan_student(submission, "submission", assignment.ids)
     echo_scan(found)

@@ -28,7 +28,7 @@ def is_tty() -> bool:
 
 
 def coding_question(ctx: click.Context, qid: str) -> Question:
-    q = find_question(bank_of(ctx), qid)
+    q = find_question(bank_of(ctx, translations=False), qid)
     if not q.is_code:
         raise UsageError(f"{q.id} is a concept question: there is no code to judge",
                          f"Read it with `judge show {q.id}`, or review it with `judge review {q.id}`.")
@@ -56,7 +56,7 @@ def watch(ctx: click.Context, qid: str, file: Path, hidden: bool, sandbox: str) 
         watch_file,
     )
 
-    bank = bank_of(ctx)
+    bank = bank_of(ctx, translations=False)
     q = coding_question(ctx, qid)
     check_submission_path(file)
     if not file.parent.is_dir():

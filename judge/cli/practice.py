@@ -124,10 +124,10 @@ def _judge(ctx: click.Context, qid: str, file: Path, suite: str, as_json: bool,
     from judge.engine.sandbox import Engine
     from judge.practice.session import check_submission_path
 
-    bank = bank_of(ctx)
-    q = find_question(bank, qid)
     check_submission_path(file)
-    with Engine(sandbox) as engine:  # starts the warm sandbox while we import torch below
+    with Engine(sandbox) as engine:  # the warm sandbox starts while we load the bank and torch
+        bank = bank_of(ctx, translations=False)
+        q = find_question(bank, qid)
         from judge.engine.results import render, to_document
         from judge.engine.runner import read_submission, run_suite
         from judge.practice.session import record, single_thread
