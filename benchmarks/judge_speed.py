@@ -68,7 +68,8 @@ def main() -> None:
     sources = [q.reference_solution, *q.wrong_variants]
     for i in range(50):
         shutil.copy(sources[i % len(sources)], folder / f"student_{i:02d}.py")
-    grade = timed([*judge, "grade", q.id, str(folder)], env)
+    store = Path(tempfile.mkdtemp()) / "run"  # a fresh run store: nothing reused from a last run
+    grade = timed([*judge, "grade", q.id, str(folder), "--run", str(store)], env)
     per_base = statistics.median([timed(baseline, env) for _ in range(args.baseline_runs)])
     fifty = per_base * 50
     print(f"2. 50 submissions, one `judge grade`: {grade:6.2f} s ({grade / 50:.2f} s each)")
@@ -76,6 +77,7 @@ def main() -> None:
           f"{args.baseline_runs} timed runs)")
     print(f"   speed-up:                   {fifty / grade:6.2f}x   (target >= 10x)")
     shutil.rmtree(folder)
+    shutil.rmtree(store.parent)
 
     if args.skip_check:
         return
