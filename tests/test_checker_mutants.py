@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from judge.bank import equivalents
-from judge.bank.checker import assess, auto_workers, check_bank, plan
+from judge.bank.checker import _starter_fails_every_test, assess, auto_workers, check_bank, plan
 from judge.bank.loader import load_bank
 from judge.bank.mutation_ops import EFFECT, REACHED
 from judge.cli import cli
@@ -182,6 +182,27 @@ def test_a_judge_failure_is_not_a_kill(bank_copy: Path) -> None:
     res = judged(bank_copy, "row-sum", {"dim:row_sum:310b7f": document("Internal Error")})
     assert res.judge_failed
     assert [r.status for r in res.mutants if r.mutant.id == "dim:row_sum:310b7f"] == ["error"]
+
+
+def test_wrong_variants_stop_early_only_when_the_starter_fails_every_test() -> None:
+    """Stopping a wrong variant at its first failure cannot change the check only when no test
+    passes for the starter (so none can pass for the starter and every variant alike)."""
+    bank = load_bank(BANK)
+    p = plan(bank, bank.questions["row-sum"])
+    starter = next(r.key for r in p.runs if r.role == "starter")
+
+    def with_starter(doc: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+        return {"row-sum": {starter: (doc, "")}}  # type: ignore[dict-item]
+
+    fails_all = document("Wrong Answer", ("", ""))
+    fails_all["tests"][1]["status"] = "fail"
+    assert _starter_fails_every_test(p, with_starter(fails_all))
+    assert not _starter_fails_every_test(p, with_starter(document("Wrong Answer", ("", ""))
+                                                         | {"tests": []}))
+    passes_one = document("Wrong Answer", ("", ""))  # its second test passes
+    assert not _starter_fails_every_test(p, with_starter(passes_one))
+    assert not _starter_fails_every_test(p, with_starter(document("Internal Error")))
+    assert not _starter_fails_every_test(p, with_starter(None))
 
 
 # -- the real thing: the pool, the sandbox and the CLI

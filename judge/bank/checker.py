@@ -254,7 +254,7 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None
     the runs are planned; results come back in completion order; ``on_progress(done, total)``
     follows every run.
     """
-    from judge.engine.pool import Task, default_workers, judge_all
+    from judge.engine.pool import Judges, Task, default_workers
 
     plans = [plan(bank, q, mutants) for q in questions]
     by_key = {run.key: p for p in plans for run in p.runs}
@@ -272,26 +272,52 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None
     for p in plans:
         if not p.runs:
             finish(p)
-    # a mutant is killed by its first failing test (a hung one costs one test's limit: the
-    # judge skips the rest after a time-out)
-    tasks = [Task(run.key, run.question, run.source, run.suite, stop_first=run.role == "mutant")
-             for p in plans for run in p.runs]
+    # Two passes. First the references and starters; then the wrong variants, each stopped at its
+    # first failing test when the task's starter failed every hidden test (no test can then pass
+    # for the starter and every wrong variant alike, so the rest of a variant's run could not
+    # change the check). A mutant is always killed by its first failing test (and a hung one
+    # costs one test's limit: the judge skips the rest after a time-out).
+    first = [run for p in plans for run in p.runs if run.role in ("reference", "starter")]
+    later = [run for p in plans for run in p.runs if run.role not in ("reference", "starter")]
+    total = len(first) + len(later)
     if workers is None:
-        workers = auto_workers(len(tasks), default_workers())
+        workers = auto_workers(total, default_workers())
     if on_start is not None:
-        on_start(len(tasks), workers)
+        on_start(total, workers)
     done = 0
-    for outcome in judge_all(bank.root, tasks, workers=workers, sandbox=sandbox):
-        p = by_key[outcome.key]
-        qid = p.question.id
-        collected[qid][outcome.key] = (outcome.document or None, outcome.error)
-        left[qid] -= 1
-        done += 1
-        if on_progress is not None:
-            on_progress(done, len(tasks))
-        if left[qid] == 0:
-            finish(p)
+
+    def collect(judges: Judges, tasks: list[Task]) -> None:
+        nonlocal done
+        for outcome in judges.run(tasks):
+            p = by_key[outcome.key]
+            qid = p.question.id
+            collected[qid][outcome.key] = (outcome.document or None, outcome.error)
+            left[qid] -= 1
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total)
+            if left[qid] == 0:
+                finish(p)
+
+    with Judges(bank.root, workers, sandbox) as judges:
+        collect(judges, [Task(run.key, run.question, run.source, run.suite) for run in first])
+        quick = {p.question.id for p in plans if _starter_fails_every_test(p, collected)}
+        collect(judges, [Task(run.key, run.question, run.source, run.suite,
+                              stop_first=run.role == "mutant" or run.question in quick)
+                         for run in later])
     return results
+
+
+def _starter_fails_every_test(p: _Plan, collected: dict[str, dict[str, tuple[
+        dict[str, Any] | None, str]]]) -> bool:
+    """True when the task's starter ran its hidden tests and passed none of them."""
+    for run in p.runs:
+        if run.role == "starter" and run.suite == "hidden":
+            doc, _ = collected[p.question.id].get(run.key, (None, ""))
+            return (doc is not None and doc.get("verdict") not in (INTERNAL, ACCEPTED)
+                    and bool(doc.get("tests"))
+                    and all(t.get("status") != "pass" for t in doc["tests"]))
+    return False
 
 
 def check_question(engine: Any, bank: Bank, q: Question, mutants: bool = False) -> CheckResult:

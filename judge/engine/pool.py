@@ -61,7 +61,7 @@ class Worker:
         from judge.bank.loader import load_bank
         from judge.model import Bank
 
-        bank = load_bank(bank_root)
+        bank = load_bank(bank_root, translations=False)  # judging needs no translation
         if overrides:
             questions = dict(bank.questions)
             for qid, limits in overrides.items():
@@ -163,29 +163,60 @@ def judge_all(bank_root: Path | str, tasks: Iterable[Task], workers: int = 1,
     Closing the iterator early (or Ctrl-C in the caller) cancels what has not started; what was
     yielded is complete.
     """
-    if workers <= 1:
-        worker = Worker(bank_root, sandbox, overrides)
-        try:
+    with Judges(bank_root, workers, sandbox, overrides) as judges:
+        yield from judges.run(tasks)
+
+
+class Judges:
+    """Warm engines kept for several batches of tasks (``judge_all`` is one batch).
+
+    ``workers=1`` is one engine in this process; more are worker processes, started once.
+    """
+
+    def __init__(self, bank_root: Path | str, workers: int = 1, sandbox: str = "auto",
+                 overrides: Overrides | None = None) -> None:
+        self._worker: Worker | None = None
+        self._pool: cf.ProcessPoolExecutor | None = None
+        if workers <= 1:
+            self._worker = Worker(bank_root, sandbox, overrides)
+        else:
+            ctx = multiprocessing.get_context("spawn")  # never fork a process that imported torch
+            self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                                initializer=_init,
+                                                initargs=(str(bank_root), sandbox, overrides))
+
+    def __enter__(self) -> Judges:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Judge one batch; yield outcomes in completion order (see ``judge_all``)."""
+        if self._worker is not None:
             for task in tasks:
-                yield worker.outcome(task)
+                yield self._worker.outcome(task)
+            return
+        assert self._pool is not None
+        pending = {self._pool.submit(_work, task): task for task in tasks}
+        try:
+            for future in cf.as_completed(pending):
+                task = pending.pop(future)
+                try:
+                    yield future.result()
+                except cf.process.BrokenProcessPool:
+                    yield Outcome(task.key, error="a judging worker process died")
+                    for other in pending.values():
+                        yield Outcome(other.key, error="a judging worker process died")
+                    return
+                except Exception as exc:  # noqa: BLE001 - a worker-side bug is the judge's failure
+                    yield Outcome(task.key, error=f"{type(exc).__name__}: {exc}")
         finally:
-            worker.close()
-        return
-    ctx = multiprocessing.get_context("spawn")  # never fork a process that imported torch
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                  initargs=(str(bank_root), sandbox, overrides))
-    try:
-        pending = {pool.submit(_work, task): task for task in tasks}
-        for future in cf.as_completed(pending):
-            task = pending.pop(future)
-            try:
-                yield future.result()
-            except cf.process.BrokenProcessPool:
-                yield Outcome(task.key, error="a judging worker process died")
-                for other in pending.values():
-                    yield Outcome(other.key, error="a judging worker process died")
-                return
-            except Exception as exc:  # noqa: BLE001 - a worker-side bug is the judge's failure
-                yield Outcome(task.key, error=f"{type(exc).__name__}: {exc}")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                future.cancel()

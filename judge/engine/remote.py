@@ -19,10 +19,12 @@ from typing import Any
 
 import cloudpickle
 
-from judge.engine import protocol, wire
+from judge.engine import fastpickle, protocol, wire
 from judge.engine.sandbox import Engine
 from judge.errors import SandboxError
 from judge.model import Limits
+
+fastpickle.install()  # probes are pickled here, once per call: see judge.engine.fastpickle
 
 
 class SubmissionFailure(Exception):
