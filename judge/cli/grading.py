@@ -144,7 +144,7 @@ def grade(ctx: click.Context, target: str, submissions: Path, run_dir: Path | No
     if backend == "ray":
         judge = ray_backend(bank.root, jobs, sandbox, overrides, ray_address)
     else:
-        judge = local_backend(bank.root, workers, sandbox, overrides)
+        judge = local_backend(bank, workers, sandbox, overrides)
     with RunStore(run_dir, create=True) as store:
         store.lock()
         bar = None
@@ -215,7 +215,7 @@ def gradescope(ctx: click.Context, assignment_file: Path, submission: Path, resu
     assignment = load_assignment(assignment_file, bank)
     found = scan_student(submission, "submission", assignment.ids)
     echo_scan(found)
-    judge = local_backend(bank.root, jobs, sandbox, overrides_of(assignment))
+    judge = local_backend(bank, jobs, sandbox, overrides_of(assignment))
     with tempfile.TemporaryDirectory() as tmp, RunStore(Path(tmp), create=True) as store:
         grade_class(bank, assignment, found, store, judge, feedback=assignment.feedback)
         book = gradebook(store)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeError, SandboxError
+from judge.model import Bank
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,15 @@ class Worker:
     """A warm engine and the bank it judges against, with optional per-question limit overrides
     (an assignment's)."""
 
-    def __init__(self, bank_root: Path | str, sandbox: str = "auto",
+    def __init__(self, bank_root: Path | str | Bank, sandbox: str = "auto",
                  overrides: Overrides | None = None) -> None:
         from dataclasses import replace
 
         from judge.bank.loader import load_bank
-        from judge.model import Bank
 
-        bank = load_bank(bank_root, translations=False)  # judging needs no translation
+        # a loaded bank (sent by the parent: a worker then loads nothing), or its folder
+        bank = (bank_root if isinstance(bank_root, Bank)
+                else load_bank(bank_root, translations=False))  # judging needs no translation
         if overrides:
             questions = dict(bank.questions)
             for qid, limits in overrides.items():
@@ -135,7 +137,7 @@ class Worker:
 _WORKER: Worker | None = None
 
 
-def _init(bank_root: str, sandbox: str, overrides: Overrides | None) -> None:
+def _init(bank_root: str | Bank, sandbox: str, overrides: Overrides | None) -> None:
     global _WORKER
     import signal
 
@@ -149,11 +151,22 @@ def _work(task: Task) -> Outcome:
     return _WORKER.outcome(task)
 
 
+def judging_bank(bank: Bank) -> Bank:
+    """``bank`` without its translations: what a worker needs, small to send to a process."""
+    from dataclasses import replace
+
+    return Bank(bank.root, {qid: replace(q, translations={}) for qid, q in bank.questions.items()})
+
+
+def _sendable(bank: Path | str | Bank) -> str | Bank:
+    return judging_bank(bank) if isinstance(bank, Bank) else str(bank)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def judge_all(bank_root: Path | str, tasks: Iterable[Task], workers: int = 1,
+def judge_all(bank_root: Path | str | Bank, tasks: Iterable[Task], workers: int = 1,
               sandbox: str = "auto", overrides: Overrides | None = None) -> Iterator[Outcome]:
     """Judge every task; yield outcomes as they complete (in completion order).
 
@@ -173,7 +186,7 @@ class Judges:
     ``workers=1`` is one engine in this process; more are worker processes, started once.
     """
 
-    def __init__(self, bank_root: Path | str, workers: int = 1, sandbox: str = "auto",
+    def __init__(self, bank_root: Path | str | Bank, workers: int = 1, sandbox: str = "auto",
                  overrides: Overrides | None = None) -> None:
         self._worker: Worker | None = None
         self._pool: cf.ProcessPoolExecutor | None = None
@@ -183,7 +196,8 @@ class Judges:
             ctx = multiprocessing.get_context("spawn")  # never fork a process that imported torch
             self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                                 initializer=_init,
-                                                initargs=(str(bank_root), sandbox, overrides))
+                                                initargs=(_sendable(bank_root), sandbox,
+                                                          overrides))
 
     def __enter__(self) -> Judges:
         return self

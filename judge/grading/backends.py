@@ -17,6 +17,7 @@ from typing import Any
 
 from judge.engine.pool import Outcome, Overrides, Task, Worker, judge_all
 from judge.errors import UsageError
+from judge.model import Bank
 
 BACKENDS = ("local", "ray")
 # Ray's switch for a single-machine instance: with it off, Ray takes 127.0.0.1 as the node's
@@ -30,7 +31,7 @@ GradingWorker = Worker  # a warm engine with the assignment's limit overrides
 Judge = Callable[[list[Task]], Iterator[Outcome]]
 
 
-def local_backend(bank_root: Path, workers: int, sandbox: str, overrides: Overrides) -> Judge:
+def local_backend(bank_root: Path | Bank, workers: int, sandbox: str, overrides: Overrides) -> Judge:
     """``workers`` warm engines: this process for 1, else that many spawn-started processes."""
 
     def run(tasks: list[Task]) -> Iterator[Outcome]:
@@ -80,7 +81,7 @@ class _DeferredInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def _process_pool(bank_root: Path, tasks: list[Task], workers: int, sandbox: str,
+def _process_pool(bank_root: Path | Bank, tasks: list[Task], workers: int, sandbox: str,
                   overrides: Overrides) -> Iterator[Outcome]:
     # a worker that dies turns its tasks into judge failures, retried by the next run
     yield from judge_all(bank_root, tasks, workers, sandbox, overrides)
