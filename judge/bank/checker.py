@@ -254,7 +254,7 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None
     the runs are planned; results come back in completion order; ``on_progress(done, total)``
     follows every run.
     """
-    from judge.engine.pool import Judges, Task, default_workers, judging_bank
+    from judge.engine.pool import Judges, Task, default_workers
 
     plans = [plan(bank, q, mutants) for q in questions]
     by_key = {run.key: p for p in plans for run in p.runs}
@@ -299,7 +299,7 @@ def check_bank(bank: Bank, questions: Iterable[Question], *, workers: int | None
             if left[qid] == 0:
                 finish(p)
 
-    with Judges(judging_bank(bank), workers, sandbox) as judges:
+    with Judges(bank, workers, sandbox) as judges:  # workers get it without translations
         collect(judges, [Task(run.key, run.question, run.source, run.suite) for run in first])
         quick = {p.question.id for p in plans if _starter_fails_every_test(p, collected)}
         collect(judges, [Task(run.key, run.question, run.source, run.suite,
